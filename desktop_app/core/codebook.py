@@ -1,0 +1,79 @@
+"""The codebook's rules: default tags, tag names, colours, and which colour a new tag gets."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_TAG_NAME = 64
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class CodebookError(ValueError):
+    """A tag name or colour the codebook refuses, with a message fit to show the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class TagSpec:
+    """A tag before it is stored: what a codebook file or the add-tag dialog describes."""
+
+    name: str
+    colour: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultCodebook:
+    """The tags a new library starts with, and the palette new tags take colours from."""
+
+    tags: tuple[TagSpec, ...]
+    palette: tuple[str, ...]
+
+
+def load_default_codebook(path: Path) -> DefaultCodebook:
+    """Read the default codebook file shipped in `resources/`."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    tags = tuple(
+        TagSpec(clean_tag_name(t["name"]), clean_colour(t["colour"]), t.get("description", ""))
+        for t in data["tags"]
+    )
+    return DefaultCodebook(tags=tags, palette=tuple(clean_colour(c) for c in data["palette"]))
+
+
+def clean_tag_name(name: str) -> str:
+    """A tag name with white space collapsed, or CodebookError if it cannot be a tag name."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise CodebookError("A tag needs a name.")
+    if len(cleaned) > MAX_TAG_NAME:
+        raise CodebookError(f"A tag name can have at most {MAX_TAG_NAME} characters.")
+    if any(ord(ch) < 32 for ch in cleaned):
+        raise CodebookError("A tag name cannot contain control characters.")
+    return cleaned
+
+
+def clean_colour(colour: str) -> str:
+    """A colour as lower-case `#rrggbb`, or CodebookError."""
+    if not _COLOUR.match(colour.strip()):
+        raise CodebookError(f"{colour!r} is not a colour of the form #rrggbb.")
+    return colour.strip().lower()
+
+
+def check_unique_name(name: str, existing: Iterable[str]) -> None:
+    """Refuse a name that another tag already has (compared without case)."""
+    folded = name.casefold()
+    if any(folded == other.casefold() for other in existing):
+        raise CodebookError(f"There is already a tag called “{name}”.")
+
+
+def next_colour(palette: Iterable[str], used: Iterable[str]) -> str:
+    """The first palette colour no tag uses yet; when all are taken, cycle through the palette."""
+    colours = [c.lower() for c in palette]
+    taken = [c.lower() for c in used]
+    for colour in colours:
+        if colour not in taken:
+            return colour
+    return colours[len(taken) % len(colours)]

@@ -1,0 +1,1 @@
+"""Alembic migrations of the library database, shipped inside the package."""
