@@ -1,0 +1,55 @@
+"""Entry point: `desktop-app [FILE] [--db PATH]` opens the window; `desktop-app import|list|
+export ...` run headless (see desktop_app.cli). Heavy imports wait until they are needed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from desktop_app import APP_ID, APP_NAME, __version__
+from desktop_app.cli import COMMANDS, OneLineParser, run_command
+
+
+def parse_window_arguments(argv: list[str]) -> tuple[Path | None, Path | None]:
+    """FILE and --db of the windowed form of the command."""
+    parser = OneLineParser(
+        prog="desktop-app",
+        usage="desktop-app [FILE] [--db PATH]\n       desktop-app {import,list,export} ... --db PATH",
+        description=f"{APP_NAME} {__version__}: read articles, tag their claims, export notes.",
+    )
+    parser.add_argument("file", nargs="?", type=Path, metavar="FILE", help="article to open")
+    parser.add_argument("--db", type=Path, metavar="PATH", help="library file to use")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    args = parser.parse_args(argv)
+    return args.file, args.db
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run Claimmark; returns the exit code."""
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments and arguments[0] in COMMANDS:
+        return run_command(arguments)
+    file, database = parse_window_arguments(arguments)
+    return run_window(file, database)
+
+
+def run_window(file: Path | None, database: Path | None) -> int:
+    """Show the window and run the event loop until it is closed."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.paths import default_database_path, settings_path
+    from desktop_app.resources import resource_path
+    from desktop_app.ui.application import ClaimmarkApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(QIcon(str(resource_path("icon.svg"))))
+    claimmark = ClaimmarkApplication(database or default_database_path(), settings_path())
+    claimmark.start(file)
+    try:
+        return app.exec()
+    finally:
+        claimmark.shutdown()

@@ -1,0 +1,156 @@
+"""The headless command line: `desktop-app import|list|export ...` for scripts and batch work.
+
+Nothing here imports Qt, so the commands run without a display. A failure the user can act on
+(a bad file, an unknown document, an unreadable library) prints one line and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+from desktop_app import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from desktop_app.storage.library_store import LibraryStore
+
+COMMANDS = ("import", "list", "export")
+EXPORT_FORMATS = ("markdown",)
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, like every other failure here."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of the headless commands."""
+    parser = OneLineParser(prog="desktop-app", description=f"{APP_NAME} {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+
+    def add_db(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--db", type=Path, help="library file (default: in your user data folder)"
+        )
+
+    import_command = commands.add_parser("import", help="add .txt or .md files to the library")
+    import_command.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    add_db(import_command)
+
+    list_command = commands.add_parser("list", help="list the documents in the library")
+    add_db(list_command)
+
+    export_command = commands.add_parser("export", help="export annotated notes")
+    add_db(export_command)
+    export_command.add_argument("--format", choices=EXPORT_FORMATS, default="markdown")
+    export_command.add_argument("--document", type=int, metavar="ID")
+    export_command.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="file to write, or - for stdout"
+    )
+    return parser
+
+
+def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run one headless command; returns the process exit code."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    args = build_parser().parse_args(argv)
+    from desktop_app.storage.errors import LibraryError
+
+    try:
+        store = _open_store(args.db)
+    except LibraryError as error:
+        print(f"desktop-app: {error}", file=err)
+        return 1
+    try:
+        if args.command == "import":
+            return _import(store, args.files, out, err)
+        if args.command == "list":
+            return _list(store, out)
+        return _export(store, args.document, args.output, out, err)
+    except LibraryError as error:
+        print(f"desktop-app: {error}", file=err)
+        return 1
+    finally:
+        store.close()
+
+
+def _open_store(db: Path | None) -> LibraryStore:
+    from desktop_app.paths import default_database_path
+    from desktop_app.storage.library_setup import prepare_library
+    from desktop_app.storage.library_store import LibraryStore
+
+    store = LibraryStore.open(db or default_database_path())
+    prepare_library(store)
+    return store
+
+
+def _import(store: LibraryStore, files: list[Path], out: TextIO, err: TextIO) -> int:
+    from desktop_app.io.file_reader import ImportRefused
+    from desktop_app.io.library_transfer import import_file
+
+    failures = 0
+    for path in files:
+        try:
+            outcome = import_file(store, path)
+        except ImportRefused as refusal:
+            print(f"desktop-app: {refusal}", file=err)
+            failures += 1
+            continue
+        if outcome.already_present:
+            print(f"{path}: already in the library as document {outcome.document_id}", file=out)
+        else:
+            print(
+                f"{path}: imported as document {outcome.document_id} "
+                f"({outcome.title}, {outcome.length:,} characters)",
+                file=out,
+            )
+    return 1 if failures else 0
+
+
+def _list(store: LibraryStore, out: TextIO) -> int:
+    documents = store.documents()
+    if not documents:
+        print("The library is empty. Add articles with: desktop-app import FILE --db PATH", file=out)
+        return 0
+    print(f"{'ID':>4}  {'NOTES':>5}  {'CHARS':>9}  {'IMPORTED':<10}  TITLE", file=out)
+    for d in documents:
+        print(
+            f"{d.id:>4}  {d.annotation_count:>5}  {d.length:>9,}  "
+            f"{d.imported_at:%Y-%m-%d}  {d.title}",
+            file=out,
+        )
+    return 0
+
+
+def _export(
+    store: LibraryStore, document: int | None, output: str, out: TextIO, err: TextIO
+) -> int:
+    from desktop_app.io.atomic_write import write_text_atomically
+    from desktop_app.io.library_transfer import render_markdown
+
+    if document is None:
+        documents = store.documents()
+        if len(documents) != 1:
+            print(
+                f"desktop-app: the library has {len(documents)} documents: choose one with "
+                "--document ID (desktop-app list shows them)",
+                file=err,
+            )
+            return 1
+        document = documents[0].id
+    text = render_markdown(store, document)
+    if output == "-":
+        out.write(text)
+        out.flush()
+        return 0
+    try:
+        write_text_atomically(Path(output), text)
+    except OSError as error:
+        print(f"desktop-app: cannot write {output}: {error.strerror or error}", file=err)
+        return 1
+    return 0

@@ -1,0 +1,121 @@
+"""Undo commands for creating, retagging, noting and deleting annotations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtGui import QUndoCommand
+
+from desktop_app.core.anchors import Anchor
+from desktop_app.core.records import AnnotationRecord
+from desktop_app.models.document_session import DocumentSession
+
+NOTE_EDIT_ID = 1001
+
+
+def _short(text: str, limit: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class CreateAnnotationCommand(QUndoCommand):
+    """Create an annotation; undo deletes it, redo brings the same one back (same id and uuid)."""
+
+    def __init__(
+        self, session: DocumentSession, document_id: int, anchor: Anchor, tag_ids: Sequence[int]
+    ) -> None:
+        super().__init__(f"Tag “{_short(anchor.exact)}”")
+        self._session = session
+        self._document_id = document_id
+        self._anchor = anchor
+        self._tag_ids = tuple(tag_ids)
+        self.record: AnnotationRecord | None = None
+
+    def redo(self) -> None:
+        if self.record is None:
+            self.record = self._session.create_annotation(
+                self._document_id, self._anchor, self._tag_ids
+            )
+        else:
+            self.record = self._session.restore_annotation(self.record)
+
+    def undo(self) -> None:
+        assert self.record is not None
+        self.record = self._session.delete_annotation(self._document_id, self.record.id)
+
+
+class DeleteAnnotationCommand(QUndoCommand):
+    """Delete an annotation; undo restores it with its tags, note and times."""
+
+    def __init__(self, session: DocumentSession, record: AnnotationRecord) -> None:
+        super().__init__(f"Delete “{_short(record.exact)}”")
+        self._session = session
+        self.record = record
+
+    def redo(self) -> None:
+        self.record = self._session.delete_annotation(self.record.document_id, self.record.id)
+
+    def undo(self) -> None:
+        self.record = self._session.restore_annotation(self.record)
+
+
+class SetTagsCommand(QUndoCommand):
+    """Change the tags of an annotation."""
+
+    def __init__(
+        self,
+        session: DocumentSession,
+        record: AnnotationRecord,
+        tag_ids: Sequence[int],
+        text: str = "Retag",
+    ) -> None:
+        super().__init__(f"{text} “{_short(record.exact)}”")
+        self._session = session
+        self._document_id = record.document_id
+        self._annotation_id = record.id
+        self._old = record.tag_ids
+        self._new = tuple(tag_ids)
+
+    def redo(self) -> None:
+        self._session.set_tags(self._document_id, self._annotation_id, self._new)
+
+    def undo(self) -> None:
+        self._session.set_tags(self._document_id, self._annotation_id, self._old)
+
+
+class SetNoteCommand(QUndoCommand):
+    """Change a note. The saves of one editing session (same `edit_token`) are one undo step.
+
+    The note editor saves while the reader types so nothing is lost; merging keeps undo at
+    the granularity the reader thinks in: "undo my edit of that note".
+    """
+
+    def __init__(
+        self, session: DocumentSession, record: AnnotationRecord, note: str, edit_token: int = 0
+    ) -> None:
+        super().__init__(f"Edit note on “{_short(record.exact)}”")
+        self._session = session
+        self._document_id = record.document_id
+        self.annotation_id = record.id
+        self._old = record.note
+        self.new = note
+        self.edit_token = edit_token
+
+    def id(self) -> int:
+        return NOTE_EDIT_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if (
+            not isinstance(other, SetNoteCommand)
+            or other.annotation_id != self.annotation_id
+            or other.edit_token != self.edit_token
+        ):
+            return False
+        self.new = other.new
+        return True
+
+    def redo(self) -> None:
+        self._session.set_note(self._document_id, self.annotation_id, self.new)
+
+    def undo(self) -> None:
+        self._session.set_note(self._document_id, self.annotation_id, self._old)

@@ -1,0 +1,1 @@
+"""Importers and exporters: files in, annotated notes out."""

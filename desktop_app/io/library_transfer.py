@@ -1,0 +1,45 @@
+"""Moving documents and notes between files and the library, shared by the window and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desktop_app.io.file_reader import read_document_file
+from desktop_app.io.markdown_export import export_markdown
+from desktop_app.storage.library_store import LibraryStore
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """Where an imported file went: a new document, or one the library already had."""
+
+    document_id: int
+    title: str
+    length: int
+    already_present: bool
+
+
+def import_file(store: LibraryStore, path: Path) -> ImportOutcome:
+    """Read `path` and add it to the library, unless the library holds the same text already.
+
+    Raises ImportRefused (with a one-line reason) and writes nothing when the file is refused.
+    """
+    imported = read_document_file(path)
+    existing = store.find_document_with_text(imported.text)
+    if existing is not None:
+        document = store.document(existing)
+        return ImportOutcome(existing, document.title, len(document.text), already_present=True)
+    document = store.add_document(imported.title, imported.source, imported.text)
+    return ImportOutcome(document.id, document.title, len(document.text), already_present=False)
+
+
+def render_markdown(store: LibraryStore, document_id: int, now: datetime | None = None) -> str:
+    """The annotated notes of one document as Markdown."""
+    return export_markdown(
+        store.document(document_id),
+        store.annotations(document_id),
+        store.tags(),
+        now or datetime.now(UTC),
+    )

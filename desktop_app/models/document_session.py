@@ -1,0 +1,188 @@
+"""The open document and everything the window shows about it, kept in step with the library.
+
+Every change goes to the library store first (committed at once), then to the in-memory copy
+here, and then out as a signal; widgets only react to those signals. Undo commands call the
+methods of this class, so an undone change travels exactly the same road as the original.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop_app.core.anchors import Anchor
+from desktop_app.core.codebook import TagSpec
+from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord
+from desktop_app.core.sentences import SentenceIndex
+
+if TYPE_CHECKING:
+    from desktop_app.storage.library_store import LibraryStore
+
+
+def reading_order(record: AnnotationRecord) -> tuple[int, int, int]:
+    """Sort key of annotations in reading order: by start, then end, then age."""
+    return (record.start, record.end, record.id)
+
+
+class DocumentSession(QObject):
+    """The library store plus the document open in the window.
+
+    Signals:
+        documentOpened(): a (possibly different) document is now open.
+        annotationAdded(object): an AnnotationRecord of the open document was added.
+        annotationRemoved(object): an AnnotationRecord of the open document was removed.
+        annotationUpdated(object, object): old and new record of a changed annotation.
+        tagsChanged(): the codebook changed (added, removed, reordered).
+    """
+
+    documentOpened = Signal()
+    annotationAdded = Signal(object)
+    annotationRemoved = Signal(object)
+    annotationUpdated = Signal(object, object)
+    tagsChanged = Signal()
+
+    def __init__(self, store: LibraryStore, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.document: DocumentRecord | None = None
+        self.sentences: SentenceIndex | None = None
+        self._annotations: dict[int, AnnotationRecord] = {}
+        self._tags: list[TagRecord] = store.tags()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def tags(self) -> list[TagRecord]:
+        """The codebook in panel order."""
+        return list(self._tags)
+
+    def tag(self, tag_id: int) -> TagRecord | None:
+        """The tag with `tag_id`, or None."""
+        return next((t for t in self._tags if t.id == tag_id), None)
+
+    def tag_for_key(self, number: int) -> TagRecord | None:
+        """The tag the digit key `number` (1-9) stands for."""
+        return next((t for t in self._tags if t.key_number == number), None)
+
+    def annotations(self) -> list[AnnotationRecord]:
+        """The open document's annotations in reading order."""
+        return sorted(self._annotations.values(), key=reading_order)
+
+    def annotation(self, annotation_id: int) -> AnnotationRecord | None:
+        """An annotation of the open document, or None."""
+        return self._annotations.get(annotation_id)
+
+    def annotation_with_span(self, start: int, end: int) -> AnnotationRecord | None:
+        """The annotation covering exactly `[start, end)`, if there is one."""
+        matches = [a for a in self._annotations.values() if a.start == start and a.end == end]
+        return min(matches, key=reading_order) if matches else None
+
+    def annotations_overlapping(self, start: int, end: int) -> list[AnnotationRecord]:
+        """Annotations that share at least one character with `[start, end)`, in reading order."""
+        found = [a for a in self._annotations.values() if a.start < end and a.end > start]
+        return sorted(found, key=reading_order)
+
+    def tag_counts(self) -> Counter[int]:
+        """How many annotations of the open document carry each tag id."""
+        counts: Counter[int] = Counter()
+        for annotation in self._annotations.values():
+            counts.update(annotation.tag_ids)
+        return counts
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def open_document(self, document_id: int) -> None:
+        """Make `document_id` the open document and load its annotations."""
+        from desktop_app.storage.library_store import LAST_DOCUMENT_KEY
+
+        document = self.store.document(document_id)
+        self.document = document
+        self.sentences = SentenceIndex(document.text)
+        self._annotations = {a.id: a for a in self.store.annotations(document_id)}
+        self.store.set_setting(LAST_DOCUMENT_KEY, str(document_id))
+        self.documentOpened.emit()
+
+    def ensure_open(self, document_id: int) -> None:
+        """Open `document_id` unless it is already open (undo of a change made elsewhere)."""
+        if self.document is None or self.document.id != document_id:
+            self.open_document(document_id)
+
+    # -- changing annotations (each call is committed before it returns) ----------------------
+
+    def create_annotation(
+        self, document_id: int, anchor: Anchor, tag_ids: Sequence[int], note: str = ""
+    ) -> AnnotationRecord:
+        """Create an annotation and show it."""
+        self.ensure_open(document_id)
+        record = self.store.create_annotation(document_id, anchor, tag_ids, note)
+        self._annotations[record.id] = record
+        self.annotationAdded.emit(record)
+        return record
+
+    def restore_annotation(self, record: AnnotationRecord) -> AnnotationRecord:
+        """Bring back a deleted annotation exactly as it was."""
+        self.ensure_open(record.document_id)
+        restored = self.store.restore_annotation(record)
+        self._annotations[restored.id] = restored
+        self.annotationAdded.emit(restored)
+        return restored
+
+    def delete_annotation(self, document_id: int, annotation_id: int) -> AnnotationRecord:
+        """Delete an annotation; returns it as it was, for undo."""
+        self.ensure_open(document_id)
+        record = self.store.delete_annotation(annotation_id)
+        self._annotations.pop(annotation_id, None)
+        self.annotationRemoved.emit(record)
+        return record
+
+    def set_tags(
+        self, document_id: int, annotation_id: int, tag_ids: Sequence[int]
+    ) -> AnnotationRecord:
+        """Replace an annotation's tags."""
+        self.ensure_open(document_id)
+        new = self.store.set_annotation_tags(annotation_id, tag_ids)
+        self._replace(new)
+        return new
+
+    def set_note(self, document_id: int, annotation_id: int, note: str) -> AnnotationRecord:
+        """Replace an annotation's note."""
+        self.ensure_open(document_id)
+        new = self.store.set_note(annotation_id, note)
+        self._replace(new)
+        return new
+
+    def _replace(self, new: AnnotationRecord) -> None:
+        old = self._annotations.get(new.id)
+        self._annotations[new.id] = new
+        if old is not None:
+            self.annotationUpdated.emit(old, new)
+
+    # -- changing the codebook ---------------------------------------------------------------
+
+    def add_tag(
+        self, spec: TagSpec, *, tag_id: int | None = None, position: int | None = None
+    ) -> TagRecord:
+        """Add a tag to the codebook (with `tag_id`, restore one that was removed)."""
+        record = self.store.add_tag(spec, tag_id=tag_id, position=position)
+        self._reload_tags()
+        return record
+
+    def remove_tag(self, tag_id: int) -> None:
+        """Remove a tag from the codebook and from the annotations that carry it."""
+        self.store.remove_tag(tag_id)
+        affected = [a for a in self._annotations.values() if tag_id in a.tag_ids]
+        self._reload_tags()
+        for old in affected:
+            self._replace(self.store.annotation(old.id))
+
+    def _reload_tags(self) -> None:
+        self._tags = self.store.tags()
+        self.tagsChanged.emit()
+
+    def reload_annotations(self, ids: Iterable[int]) -> None:
+        """Re-read annotations from the store (after a change made outside this session)."""
+        for annotation_id in ids:
+            self._replace(self.store.annotation(annotation_id))

@@ -1,0 +1,37 @@
+"""What a library needs before the window or a command uses it: a codebook and a first article."""
+
+from __future__ import annotations
+
+import json
+
+from desktop_app.core.codebook import load_default_codebook
+from desktop_app.resources import resource_path
+from desktop_app.storage.library_store import LAST_DOCUMENT_KEY, LibraryStore
+
+
+def prepare_library(store: LibraryStore) -> None:
+    """Give a new library the default codebook (trade, security, coalition)."""
+    if not store.tags():
+        store.seed_codebook(load_default_codebook(resource_path("codebook.json")).tags)
+
+
+def sample_article() -> tuple[str, str, str]:
+    """Title, source and text of the sample article shipped in resources/."""
+    meta = json.loads(resource_path("sample-article.json").read_text(encoding="utf-8"))
+    text = resource_path("sample-article.txt").read_text(encoding="utf-8")
+    return meta["title"], meta["source"], text
+
+
+def start_document(store: LibraryStore) -> int:
+    """The document to open when no file is named: the last one open, else the first, else
+    the sample article, imported into an empty library so the first launch has something to read.
+    """
+    last = store.setting(LAST_DOCUMENT_KEY)
+    documents = store.documents()
+    ids = {d.id for d in documents}
+    if last is not None and last.isdigit() and int(last) in ids:
+        return int(last)
+    if documents:
+        return documents[0].id
+    title, source, text = sample_article()
+    return store.add_document(title, source, text).id

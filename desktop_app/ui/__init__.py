@@ -1,0 +1,1 @@
+"""The window: reader, side panel, dialogs. Widgets react to DocumentSession signals."""

@@ -1,0 +1,128 @@
+"""The dialog that adds a tag to the codebook: a name, a colour, an optional description."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QColorDialog,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
+
+from desktop_app.core.codebook import CodebookError, TagSpec, check_unique_name, clean_tag_name
+
+
+class AddTagDialog(QDialog):
+    """Asks for a new tag; refuses empty or duplicate names with a message beside the field."""
+
+    def __init__(
+        self,
+        palette: Sequence[str],
+        suggested_colour: str,
+        existing_names: Sequence[str],
+        parent: QWidget | None = None,
+        choose_colour: Callable[[QColor, QWidget], QColor] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New tag")
+        self.setObjectName("addTagDialog")
+        self._existing = list(existing_names)
+        self._colour = suggested_colour
+        self._choose_colour = choose_colour or (
+            lambda initial, owner: QColorDialog.getColor(initial, owner, "Tag colour")
+        )
+
+        self.name_field = QLineEdit()
+        self.name_field.setObjectName("tagNameField")
+        self.name_field.setPlaceholderText("for example: energy")
+        self.description_field = QLineEdit()
+        self.description_field.setObjectName("tagDescriptionField")
+        self.description_field.setPlaceholderText("optional: what counts as this kind of claim")
+        self.error_label = QLabel("")
+        self.error_label.setObjectName("tagError")
+        self.error_label.setStyleSheet("color: #b3261e;")
+
+        swatches = QHBoxLayout()
+        swatches.setSpacing(4)
+        self._group = QButtonGroup(self)
+        for colour in palette:
+            button = QToolButton()
+            button.setCheckable(True)
+            button.setFixedSize(26, 26)
+            button.setToolTip(colour)
+            button.setAccessibleName(f"Colour {colour}")
+            button.setStyleSheet(
+                f"QToolButton {{ background: {colour}; border: 2px solid #ffffff; border-radius: 13px; }}"
+                f"QToolButton:checked {{ border: 3px solid #1d1d1b; }}"
+            )
+            button.setProperty("colour", colour)
+            button.setChecked(colour.lower() == suggested_colour.lower())
+            self._group.addButton(button)
+            swatches.addWidget(button)
+        self._group.buttonClicked.connect(lambda b: self._set_colour(str(b.property("colour"))))
+        custom = QPushButton("Other…")
+        custom.clicked.connect(self._pick_custom_colour)
+        swatches.addWidget(custom)
+        swatches.addStretch(1)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add tag")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        form = QFormLayout(self)
+        form.addRow("&Name:", self.name_field)
+        colour_row = QWidget()
+        colour_row.setLayout(swatches)
+        form.addRow("Colour:", colour_row)
+        form.addRow("&Description:", self.description_field)
+        form.addRow(self.error_label)
+        form.addRow(buttons)
+        self.name_field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def colour(self) -> str:
+        """The chosen colour as `#rrggbb`."""
+        return self._colour
+
+    def _set_colour(self, colour: str) -> None:
+        self._colour = colour.lower()
+
+    def _pick_custom_colour(self) -> None:
+        chosen = self._choose_colour(QColor(self._colour), self)
+        if chosen.isValid():
+            self._set_colour(chosen.name())
+            checked = self._group.checkedButton()
+            if checked is not None:
+                self._group.setExclusive(False)
+                checked.setChecked(False)
+                self._group.setExclusive(True)
+
+    def spec(self) -> TagSpec:
+        """The tag described by the fields (valid once the dialog was accepted)."""
+        return TagSpec(
+            clean_tag_name(self.name_field.text()), self._colour, self.description_field.text().strip()
+        )
+
+    def accept(self) -> None:
+        try:
+            name = clean_tag_name(self.name_field.text())
+            check_unique_name(name, self._existing)
+        except CodebookError as error:
+            self.error_label.setText(str(error))
+            self.name_field.setFocus()
+            return
+        super().accept()

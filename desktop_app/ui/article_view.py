@@ -1,0 +1,411 @@
+"""The reader: one article in reading typography, its highlights, and the current sentence.
+
+The view knows Qt positions (UTF-16 units, after the title block); everything it reports or
+accepts is in code points of the document text, converted by its PositionMap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QRectF, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
+
+from desktop_app.core.highlight_layers import Layer, composite, contrast_ratio, layer_runs
+from desktop_app.core.offsets import PositionMap
+from desktop_app.ui.reading_style import (
+    LIGHT,
+    LINE_HEIGHT_PERCENT,
+    MEASURE_CHARACTERS,
+    Palette,
+    interface_font,
+    reading_font,
+)
+
+DOCUMENT_MARGIN = 28.0
+MIN_TEXT_CONTRAST = 4.5
+
+
+class ArticleView(QTextBrowser):
+    """Shows one document and turns reader keys and clicks into requests.
+
+    Signals:
+        nextSentenceRequested(): J was pressed.
+        previousSentenceRequested(): K was pressed.
+        tagKeyPressed(int): a digit 1-9 was pressed.
+        noteKeyPressed(): N was pressed.
+        deleteKeyPressed(): Delete was pressed.
+        sentenceClicked(int): a click (not a drag) at this code-point offset.
+    """
+
+    nextSentenceRequested = Signal()
+    previousSentenceRequested = Signal()
+    tagKeyPressed = Signal(int)
+    noteKeyPressed = Signal()
+    deleteKeyPressed = Signal()
+    sentenceClicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articleView")
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setUndoRedoEnabled(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.palette_colours: Palette = LIGHT
+        self._zoom = 0
+        self._text = ""
+        self.positions = PositionMap("", 0)
+        self._focus_span: tuple[int, int] | None = None
+        self._apply_palette()
+
+    # -- showing a document -----------------------------------------------------------------
+
+    def show_document(self, title: str, source: str, text: str, layers: Iterable[Layer]) -> None:
+        """Show `text` under its title and source line, with `layers` highlighted.
+
+        The document is built off-screen and attached once: formatting an attached document
+        relays it out on every change, which for 10,000 highlights is ~1000x slower.
+        """
+        document = QTextDocument(self)
+        document.setUndoRedoEnabled(False)
+        document.setDocumentMargin(DOCUMENT_MARGIN)
+        document.setDefaultFont(reading_font(self._zoom))
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        cursor.setBlockFormat(self._title_block_format())
+        cursor.insertText(" ".join(title.split()) or "Untitled", self._title_char_format())
+        if source.strip():
+            cursor.insertBlock(self._source_block_format(), self._source_char_format())
+            cursor.insertText(" ".join(source.split()))
+        cursor.insertBlock(self._body_block_format(), QTextCharFormat())
+        base = cursor.position()
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        self._text = text
+        self.positions = PositionMap(text, base)
+        self._focus_span = None
+        self._paint_layers(document, layers, None)
+        self.setDocument(document)  # deletes the previous document, which is our child
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self._update_measure()
+
+    def shows_text(self, text: str) -> bool:
+        """True when the reader already shows exactly `text` (the start-up preview, say)."""
+        return self._text == text and self.positions.length == len(text)
+
+    def refresh_layers(self, layers: Iterable[Layer], start: int, end: int) -> None:
+        """Redraw the highlights on `[start, end)` from `layers` (those overlapping the span)."""
+        self._paint_layers(self.document(), layers, (start, end))
+
+    def _paint_layers(
+        self, document: QTextDocument, layers: Iterable[Layer], span: tuple[int, int] | None
+    ) -> None:
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        if span is not None:
+            plain = QTextCharFormat()
+            plain.setBackground(QBrush(Qt.BrushStyle.NoBrush))
+            plain.setForeground(QColor(self.palette_colours.ink))
+            self._select(cursor, *span)
+            cursor.mergeCharFormat(plain)
+        runs = layer_runs(layers, *(span or (None, None)))
+        paper = self.palette_colours.paper
+        ink = self.palette_colours.ink
+        for run in runs:
+            colour = composite(run.colours, paper)
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(colour))
+            if contrast_ratio(colour, ink) < MIN_TEXT_CONTRAST:
+                fmt.setForeground(QColor(paper))
+            self._select(cursor, run.start, run.end)
+            cursor.mergeCharFormat(fmt)
+        cursor.endEditBlock()
+
+    def _select(self, cursor: QTextCursor, start: int, end: int) -> None:
+        cursor.setPosition(self.positions.to_qt(start))
+        cursor.setPosition(self.positions.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+
+    # -- formats ------------------------------------------------------------------------------
+
+    def _title_block_format(self) -> QTextBlockFormat:
+        fmt = QTextBlockFormat()
+        fmt.setBottomMargin(self._em() * 0.35)
+        fmt.setLineHeight(120, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        return fmt
+
+    def _title_char_format(self) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        font = reading_font(self._zoom)
+        font.setPointSizeF(font.pointSizeF() * 1.75)
+        font.setWeight(font.Weight.Bold)
+        fmt.setFont(font)
+        fmt.setForeground(QColor(self.palette_colours.ink))
+        return fmt
+
+    def _source_block_format(self) -> QTextBlockFormat:
+        fmt = QTextBlockFormat()
+        fmt.setBottomMargin(self._em() * 1.6)
+        return fmt
+
+    def _source_char_format(self) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        fmt.setFont(interface_font(reading_font(self._zoom).pointSizeF() * 0.78))
+        fmt.setForeground(QColor(self.palette_colours.muted))
+        return fmt
+
+    def _body_block_format(self) -> QTextBlockFormat:
+        fmt = QTextBlockFormat()
+        fmt.setLineHeight(
+            LINE_HEIGHT_PERCENT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+        )
+        fmt.setBottomMargin(self._em() * 0.7)
+        return fmt
+
+    def _em(self) -> float:
+        return QFontMetricsF(reading_font(self._zoom)).height()
+
+    def _apply_palette(self) -> None:
+        palette = self.palette()
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window):
+            palette.setColor(role, QColor(self.palette_colours.paper))
+        palette.setColor(QPalette.ColorRole.Text, QColor(self.palette_colours.ink))
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
+
+    # -- zoom and measure ---------------------------------------------------------------------
+
+    @property
+    def zoom(self) -> int:
+        """Zoom step: points added to the base reading size."""
+        return self._zoom
+
+    def set_zoom(self, step: int) -> None:
+        """Change the reading size, keeping the reading position."""
+        from desktop_app.ui.reading_style import MAX_ZOOM, MIN_ZOOM
+
+        step = max(MIN_ZOOM, min(MAX_ZOOM, step))
+        if step == self._zoom:
+            return
+        anchor = self.cursorForPosition(self.viewport().rect().topLeft()).position()
+        self._zoom = step
+        document = self.document()
+        document.setDefaultFont(reading_font(step))
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        title_block = document.firstBlock()
+        cursor.setPosition(title_block.position())
+        cursor.setBlockFormat(self._title_block_format())
+        cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
+        cursor.mergeCharFormat(self._title_char_format())
+        if self.positions.base > title_block.length():
+            source_block = title_block.next()
+            cursor.setPosition(source_block.position())
+            cursor.setBlockFormat(self._source_block_format())
+            cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
+            cursor.mergeCharFormat(self._source_char_format())
+        cursor.setPosition(self.positions.base)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeBlockFormat(self._body_block_format())
+        cursor.endEditBlock()
+        self._update_measure()
+        keep = QTextCursor(document)
+        keep.setPosition(min(anchor, document.characterCount() - 1))
+        rect = self.cursorRect(keep)
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + rect.top())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_measure()
+
+    def _update_measure(self) -> None:
+        """Centre a column of about 70 characters, however wide the window is.
+
+        The column is a fixed wrap width (so widening the window never relays out a long
+        article) centred by equal viewport margins.
+        """
+        metrics = QFontMetricsF(reading_font(self._zoom))
+        margins = self.viewportMargins()
+        available = self.viewport().width() + margins.left() + margins.right()
+        column = min(
+            int(metrics.averageCharWidth() * MEASURE_CHARACTERS + 2 * DOCUMENT_MARGIN), available
+        )
+        side = max(0, (available - column) // 2)
+        if margins.left() != side or margins.right() != side:
+            self.setViewportMargins(side, 0, side, 0)
+        if (
+            self.lineWrapMode() != QTextBrowser.LineWrapMode.FixedPixelWidth
+            or self.lineWrapColumnOrWidth() != column
+        ):
+            self.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
+            self.setLineWrapColumnOrWidth(column)
+
+    # -- current sentence ---------------------------------------------------------------------
+
+    def set_focus_span(self, span: tuple[int, int] | None, *, scroll: bool = True) -> None:
+        """Mark `span` (code points) as the current sentence and bring it into view."""
+        self._focus_span = span
+        if span is not None:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.positions.to_qt(span[0]))
+            self.setTextCursor(cursor)
+            if scroll:
+                self._scroll_into_view(*span)
+        self.viewport().update()
+
+    @property
+    def focus_span(self) -> tuple[int, int] | None:
+        """The current sentence's span, or None."""
+        return self._focus_span
+
+    def _scroll_into_view(self, start: int, end: int) -> None:
+        rects = self.span_rects(start, end)
+        if not rects:
+            return
+        top = min(r.top() for r in rects)
+        bottom = max(r.bottom() for r in rects)
+        height = self.viewport().height()
+        if top >= 0 and bottom <= height:
+            return
+        bar = self.verticalScrollBar()
+        bar.setValue(int(bar.value() + top - height / 3))
+
+    def span_rects(self, start: int, end: int) -> list[QRectF]:
+        """Rectangles (viewport coordinates) of the lines of text in `[start, end)`."""
+        document = self.document()
+        layout = document.documentLayout()
+        first = self.positions.to_qt(start)
+        last = self.positions.to_qt(end)
+        dx = -self.horizontalScrollBar().value()
+        dy = -self.verticalScrollBar().value()
+        rects: list[QRectF] = []
+        block = document.findBlock(first)
+        while block.isValid() and block.position() <= last:
+            frame = layout.blockBoundingRect(block)
+            text_layout = block.layout()
+            for index in range(text_layout.lineCount()):
+                line = text_layout.lineAt(index)
+                line_start = block.position() + line.textStart()
+                line_end = line_start + line.textLength()
+                if line_end <= first or line_start >= last:
+                    continue
+                x1 = _x_of(line.cursorToX(max(first, line_start) - block.position()))
+                x2 = _x_of(line.cursorToX(min(last, line_end) - block.position()))
+                rects.append(
+                    QRectF(
+                        frame.left() + x1 + dx,
+                        frame.top() + line.y() + dy,
+                        max(x2 - x1, 1.0),
+                        line.height(),
+                    )
+                )
+            block = block.next()
+        return rects
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._focus_span is not None:
+            painter = QPainter(self.viewport())
+            rects = self.span_rects(*self._focus_span)
+            tint = QColor(self.palette_colours.focus_tint)
+            for rect in rects:
+                painter.fillRect(rect.adjusted(-2, 0, 2, 0), tint)
+            if rects:
+                top = min(r.top() for r in rects)
+                bottom = max(r.bottom() for r in rects)
+                painter.fillRect(
+                    QRectF(DOCUMENT_MARGIN * 0.35, top + 3, 3.5, bottom - top - 6),
+                    QColor(self.palette_colours.focus),
+                )
+            painter.end()
+        super().paintEvent(event)
+
+    # -- selection ----------------------------------------------------------------------------
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selection as a code-point span of the text, or None (nothing or title only)."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start, end = self.positions.span_from_qt(cursor.anchor(), cursor.position())
+        return (start, end) if end > start else None
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select `[start, end)` (code points) and scroll it into view."""
+        cursor = QTextCursor(self.document())
+        self._select(cursor, start, end)
+        self.setTextCursor(cursor)
+        self._scroll_into_view(start, end)
+
+    def clear_selection(self) -> None:
+        """Drop the text selection, leaving the caret where it is."""
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    # -- input --------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        plain = modifiers in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
+        text = event.text()
+        if plain and text and text in "123456789":
+            self.tagKeyPressed.emit(int(text))
+            return
+        if modifiers == Qt.KeyboardModifier.NoModifier:
+            key = event.key()
+            if key == Qt.Key.Key_J:
+                self.nextSentenceRequested.emit()
+                return
+            if key == Qt.Key.Key_K:
+                self.previousSentenceRequested.emit()
+                return
+            if key == Qt.Key.Key_N:
+                self.noteKeyPressed.emit()
+                return
+            if key == Qt.Key.Key_Delete:
+                self.deleteKeyPressed.emit()
+                return
+            if key == Qt.Key.Key_Escape and self.textCursor().hasSelection():
+                self.clear_selection()
+                return
+        super().keyPressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        position = self.cursorForPosition(event.position().toPoint()).position()
+        if position >= self.positions.base:
+            self.sentenceClicked.emit(self.positions.from_qt(position))
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        """Never load anything: an article must not make the reader fetch images or styles."""
+        return None
+
+
+def _x_of(result: object) -> float:
+    """`QTextLine.cursorToX` returns (x, position) in PySide6; take x either way."""
+    if isinstance(result, tuple):
+        return float(result[0])
+    return float(result)  # type: ignore[arg-type]
+

@@ -1,0 +1,185 @@
+"""How rows of the side panel are drawn: tags with swatch, key and count; annotations as cards."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop_app.core.highlight_layers import composite
+from desktop_app.core.records import TagRecord
+from desktop_app.models.annotation_list_model import AnnotationRole
+from desktop_app.models.tag_list_model import TagRole
+from desktop_app.ui.reading_style import LIGHT
+
+Index = QModelIndex | QPersistentModelIndex
+PAD = 8
+
+
+def _background(painter: QPainter, option: QStyleOptionViewItem) -> None:
+    palette = option.palette  # type: ignore[attr-defined]
+    rect = option.rect  # type: ignore[attr-defined]
+    state = option.state  # type: ignore[attr-defined]
+    if state & QStyle.StateFlag.State_Selected:
+        tint = QColor(palette.color(QPalette.ColorRole.Highlight))
+        tint.setAlphaF(0.14)
+        painter.fillRect(rect, tint)
+        painter.fillRect(
+            QRect(rect.left(), rect.top(), 3, rect.height()),
+            palette.color(QPalette.ColorRole.Highlight),
+        )
+    elif state & QStyle.StateFlag.State_MouseOver:
+        painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
+
+
+class TagDelegate(QStyledItemDelegate):
+    """A codebook row: key number, colour swatch, name, and count in the open document."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        return QSize(200, metrics.height() + 2 * PAD)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        _background(painter, option)
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        palette = option.palette  # type: ignore[attr-defined]
+        metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        colour: QColor = index.data(TagRole.Colour)
+        key = index.data(TagRole.KeyNumber)
+        count = index.data(TagRole.Count) or 0
+        name = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        middle = rect.center().y()
+
+        key_box = QRectF(rect.left() + PAD, middle - 10, 20, 20)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        painter.setBrush(palette.color(QPalette.ColorRole.Base))
+        painter.drawRoundedRect(key_box, 4, 4)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(key_box, Qt.AlignmentFlag.AlignCenter, str(key) if key else "·")
+
+        swatch = QRectF(key_box.right() + PAD, middle - 7, 14, 14)
+        painter.setPen(QPen(colour.darker(130), 1))
+        painter.setBrush(QColor(composite([colour.name()], LIGHT.paper, 0.75)))
+        painter.drawEllipse(swatch)
+
+        count_text = str(count)
+        count_width = metrics.horizontalAdvance(count_text) + 2 * PAD
+        text_left = int(swatch.right()) + PAD
+        name_rect = QRect(text_left, rect.top(), rect.right() - text_left - count_width, rect.height())
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(
+            name_rect,
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_rect.width()),
+        )
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(
+            QRect(rect.right() - count_width, rect.top(), count_width - PAD, rect.height()),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+            count_text,
+        )
+        painter.restore()
+
+
+class AnnotationDelegate(QStyledItemDelegate):
+    """An annotation card: tag colours down the left, the quote, tag names, the note's start."""
+
+    QUOTE_LINES = 3
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        line = QFontMetrics(option.font).lineSpacing()  # type: ignore[attr-defined]
+        note = index.data(AnnotationRole.Note)
+        lines = self._quote_lines(option, index) + 1 + (1 if note else 0)
+        return QSize(200, lines * line + 2 * PAD + 4)
+
+    @staticmethod
+    def _text_left(rect: QRect) -> int:
+        return rect.left() + 2 * PAD + 4
+
+    def _text_width(self, rect: QRect) -> int:
+        return max(rect.right() - self._text_left(rect) - PAD, 80)
+
+    def _quote_text(self, option: QStyleOptionViewItem, index: Index) -> str:
+        """The quote wrapped to the card's width, at most QUOTE_LINES lines, the last elided."""
+        metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        return _elide_lines(metrics, text, self._text_width(option.rect), self.QUOTE_LINES)  # type: ignore[attr-defined]
+
+    def _quote_lines(self, option: QStyleOptionViewItem, index: Index) -> int:
+        return self._quote_text(option, index).count("\n") + 1
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        _background(painter, option)
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        palette = option.palette  # type: ignore[attr-defined]
+        font = option.font  # type: ignore[attr-defined]
+        metrics = QFontMetrics(font)
+        line = metrics.lineSpacing()
+        tags: list[TagRecord] = index.data(AnnotationRole.Tags) or []
+        note: str = index.data(AnnotationRole.Note) or ""
+
+        strip = QRectF(rect.left() + PAD, rect.top() + PAD, 4, rect.height() - 2 * PAD)
+        colours = [QColor(t.colour) for t in tags] or [palette.color(QPalette.ColorRole.Mid)]
+        share = strip.height() / len(colours)
+        for i, colour in enumerate(colours):
+            painter.fillRect(QRectF(strip.left(), strip.top() + i * share, 4, share), colour)
+
+        left = self._text_left(rect)
+        width = self._text_width(rect)
+        quote_text = self._quote_text(option, index)
+        lines = quote_text.count("\n") + 1
+        quote_rect = QRect(left, rect.top() + PAD, width, lines * line)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(quote_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, quote_text)
+
+        y = quote_rect.bottom() + 2
+        small = QFont(font)
+        small.setPointSizeF(font.pointSizeF() * 0.9)
+        painter.setFont(small)
+        x = left
+        for tag in tags or []:
+            label = tag.name
+            label_width = QFontMetrics(small).horizontalAdvance(label) + 12
+            chip = QRectF(x, y + 2, label_width, line - 2)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(composite([tag.colour], LIGHT.paper, 0.3)))
+            painter.drawRoundedRect(chip, 6, 6)
+            painter.setPen(QColor(tag.colour).darker(160))
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
+            x += label_width + 4
+        if not tags:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(QRect(x, y, width, line), Qt.AlignmentFlag.AlignVCenter, "no tag")
+        if note:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            note_rect = QRect(left, y + line + 2, width, line)
+            flat = "✎ " + " ".join(note.split())
+            painter.drawText(
+                note_rect,
+                Qt.AlignmentFlag.AlignVCenter,
+                QFontMetrics(small).elidedText(flat, Qt.TextElideMode.ElideRight, width),
+            )
+        painter.restore()
+
+
+def _elide_lines(metrics: QFontMetrics, text: str, width: int, lines: int) -> str:
+    """`text` word-wrapped to at most `lines` lines of `width`, the last one elided."""
+    words = text.split()
+    out: list[str] = []
+    current = ""
+    i = 0
+    while i < len(words) and len(out) < lines - 1:
+        trial = f"{current} {words[i]}".strip()
+        if current and metrics.horizontalAdvance(trial) > width:
+            out.append(current)
+            current = ""
+            continue
+        current = trial
+        i += 1
+    rest = " ".join([current, *words[i:]]).strip()
+    out.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+    return "\n".join(out)

@@ -1,0 +1,65 @@
+"""The window's remembered state (geometry, panel width, zoom, last export folder) in one
+typed wrapper over QSettings, so keys and types live in one place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+
+class AppSettings:
+    """Typed access to the per-user settings file (an INI file, so tests can point it anywhere)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._settings = QSettings(str(path), QSettings.Format.IniFormat)
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._settings.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @property
+    def window_geometry(self) -> QByteArray | None:
+        """Saved main-window geometry, or None."""
+        return self._bytes("window/geometry")
+
+    @window_geometry.setter
+    def window_geometry(self, value: QByteArray) -> None:
+        self._settings.setValue("window/geometry", value)
+
+    @property
+    def splitter_state(self) -> QByteArray | None:
+        """Saved reader/panel split, or None."""
+        return self._bytes("window/splitter")
+
+    @splitter_state.setter
+    def splitter_state(self, value: QByteArray) -> None:
+        self._settings.setValue("window/splitter", value)
+
+    @property
+    def zoom(self) -> int:
+        """Reader zoom step."""
+        try:
+            return int(self._settings.value("reader/zoom", 0))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return 0
+
+    @zoom.setter
+    def zoom(self, value: int) -> None:
+        self._settings.setValue("reader/zoom", int(value))
+
+    @property
+    def export_folder(self) -> str:
+        """Folder of the last export ("" when there has been none)."""
+        value = self._settings.value("export/folder", "")
+        return value if isinstance(value, str) else ""
+
+    @export_folder.setter
+    def export_folder(self, value: str) -> None:
+        self._settings.setValue("export/folder", value)
+
+    def sync(self) -> None:
+        """Write pending changes to disk now."""
+        self._settings.sync()

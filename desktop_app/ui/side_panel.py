@@ -1,0 +1,215 @@
+"""The side panel: the codebook, the open document's annotations, and the note editor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.records import AnnotationRecord
+from desktop_app.models.annotation_list_model import AnnotationListModel
+from desktop_app.models.tag_list_model import TagListModel
+from desktop_app.ui.delegates import AnnotationDelegate, TagDelegate
+
+NOTE_SAVE_DELAY_MS = 400
+
+
+class NoteEditor(QPlainTextEdit):
+    """The note of the selected annotation; saves as the reader types, Escape returns.
+
+    Signals:
+        noteEdited(str): the text after a pause in typing, or when editing ends.
+        editingFinished(): focus left the editor (Escape, Tab away, a click elsewhere).
+    """
+
+    noteEdited = Signal(str)
+    editingFinished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("noteEditor")
+        self.setPlaceholderText("Select an annotation to write a note on it.")
+        self.setTabChangesFocus(True)
+        self._loading = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(NOTE_SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+        self.textChanged.connect(self._on_text_changed)
+
+    def load(self, text: str | None) -> None:
+        """Show a note (None: no annotation selected, editor disabled) without saving it."""
+        self.flush()
+        self._loading = True
+        if text is None:
+            self.setPlainText("")
+            self.setEnabled(False)
+        else:
+            if text != self.toPlainText():
+                self.setPlainText(text)
+            self.setEnabled(True)
+        self._loading = False
+
+    def _on_text_changed(self) -> None:
+        if not self._loading:
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Save a pending edit now."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self.noteEdited.emit(self.toPlainText())
+
+    def focusOutEvent(self, event: object) -> None:  # type: ignore[override]
+        self.flush()
+        self.editingFinished.emit()
+        super().focusOutEvent(event)  # type: ignore[arg-type]
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape or (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.flush()
+            self.editingFinished.emit()
+            self.clearFocus()
+            return
+        super().keyPressEvent(event)
+
+
+class SidePanel(QWidget):
+    """Codebook above, annotations in reading order below, the note of the selected one last.
+
+    Signals:
+        tagActivated(int): the tag on this row was clicked or chosen with Enter.
+        addTagRequested(): the "New tag" button.
+        annotationSelected(object): an AnnotationRecord, or None when the selection is cleared.
+    """
+
+    tagActivated = Signal(int)
+    addTagRequested = Signal()
+    annotationSelected = Signal(object)
+
+    def __init__(
+        self,
+        tag_model: TagListModel,
+        annotation_model: AnnotationListModel,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidePanel")
+        self.tag_model = tag_model
+        self.annotation_model = annotation_model
+
+        self.tag_list = QListView()
+        self.tag_list.setObjectName("tagList")
+        self.tag_list.setModel(tag_model)
+        self.tag_list.setItemDelegate(TagDelegate(self.tag_list))
+        self.tag_list.setMouseTracking(True)
+        self.tag_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tag_list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.tag_list.setAccessibleName("Codebook")
+        self.add_tag_button = QPushButton("New tag…")
+        self.add_tag_button.setObjectName("addTagButton")
+        self.add_tag_button.setToolTip("Add a tag to the codebook (it gets the next number key)")
+
+        self.annotation_list = QListView()
+        self.annotation_list.setObjectName("annotationList")
+        self.annotation_list.setModel(annotation_model)
+        self.annotation_list.setItemDelegate(AnnotationDelegate(self.annotation_list))
+        self.annotation_list.setMouseTracking(True)
+        self.annotation_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.annotation_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.annotation_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.annotation_list.setAccessibleName("Annotations")
+        self.annotation_list.setWordWrap(True)
+
+        self.note_label = QLabel("Note")
+        self.note_label.setObjectName("noteLabel")
+        self.note_editor = NoteEditor()
+        self.note_label.setBuddy(self.note_editor)
+        self.note_editor.setMaximumHeight(140)
+        self.note_editor.load(None)
+
+        self.annotations_label = QLabel("Annotations")
+        self.annotations_label.setObjectName("sectionLabel")
+        codebook_label = QLabel("Codebook")
+        codebook_label.setObjectName("sectionLabel")
+        header = QHBoxLayout()
+        header.addWidget(codebook_label)
+        header.addStretch(1)
+        header.addWidget(self.add_tag_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addWidget(self.tag_list, 0)
+        layout.addSpacing(8)
+        layout.addWidget(self.annotations_label)
+        layout.addWidget(self.annotation_list, 1)
+        layout.addWidget(self.note_label)
+        layout.addWidget(self.note_editor)
+
+        self._connect_signals()
+        self.fit_tag_list()
+
+    def _connect_signals(self) -> None:
+        self.tag_list.clicked.connect(self.on_tag_clicked)
+        self.tag_list.activated.connect(self.on_tag_clicked)
+        self.add_tag_button.clicked.connect(self.addTagRequested)
+        self.annotation_list.selectionModel().currentChanged.connect(self.on_annotation_current)
+        self.annotation_model.modelReset.connect(self.on_annotations_reset)
+        self.annotation_model.rowsInserted.connect(self._update_annotations_label)
+        self.annotation_model.rowsRemoved.connect(self._update_annotations_label)
+        self.tag_model.modelReset.connect(self.fit_tag_list)
+
+    def on_tag_clicked(self, index: QModelIndex) -> None:
+        self.tagActivated.emit(self.tag_model.tag_at(index.row()).id)
+
+    def on_annotation_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        record = self.annotation_model.record_at(current.row()) if current.isValid() else None
+        self.note_editor.load(None if record is None else record.note)
+        self.annotationSelected.emit(record)
+
+    def on_annotations_reset(self) -> None:
+        self.note_editor.load(None)
+        self._update_annotations_label()
+
+    def _update_annotations_label(self) -> None:
+        count = self.annotation_model.rowCount()
+        self.annotations_label.setText(f"Annotations · {count}" if count else "Annotations")
+
+    def fit_tag_list(self) -> None:
+        """Size the codebook to its rows (up to ten) so the annotation list gets the rest."""
+        rows = max(1, min(self.tag_model.rowCount(), 10))
+        row_height = self.tag_list.sizeHintForRow(0) if self.tag_model.rowCount() else 32
+        self.tag_list.setFixedHeight(rows * row_height + 2 * self.tag_list.frameWidth() + 2)
+
+    def selected_annotation(self) -> AnnotationRecord | None:
+        """The annotation selected in the list, or None."""
+        index = self.annotation_list.currentIndex()
+        if not index.isValid() or not self.annotation_list.selectionModel().isSelected(index):
+            return None
+        return self.annotation_model.record_at(index.row())
+
+    def select_annotation(self, annotation_id: int | None) -> None:
+        """Select an annotation's row (None clears) without moving keyboard focus."""
+        selection = self.annotation_list.selectionModel()
+        row = None if annotation_id is None else self.annotation_model.row_of(annotation_id)
+        if row is None:
+            selection.clearSelection()
+            selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+            return
+        index = self.annotation_model.index(row)
+        selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.annotation_list.scrollTo(index)
