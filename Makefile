@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 screenshot: $(STAMP)
-	$(BIN)/python tools/make_screenshot.py docs/screenshot.png
+	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python packaging/make_screenshot.py docs/screenshot.png
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -8,14 +8,16 @@ import sys
 from pathlib import Path
 
 from desktop_app import APP_ID, APP_NAME, __version__
-from desktop_app.cli import COMMANDS, OneLineParser, run_command
+from desktop_app.cli import COMMANDS, OneLineParser, UsageError, run_command
 
 
 def parse_window_arguments(argv: list[str]) -> tuple[Path | None, Path | None]:
     """FILE and --db of the windowed form of the command."""
     parser = OneLineParser(
         prog="desktop-app",
-        usage="desktop-app [FILE] [--db PATH]\n       desktop-app {import,list,export} ... --db PATH",
+        usage=(
+            "desktop-app [FILE] [--db PATH]\n       desktop-app {import,list,export} ... --db PATH"
+        ),
         description=f"{APP_NAME} {__version__}: read articles, tag their claims, export notes.",
     )
     parser.add_argument("file", nargs="?", type=Path, metavar="FILE", help="article to open")
@@ -30,7 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     if arguments and arguments[0] in COMMANDS:
         return run_command(arguments)
-    file, database = parse_window_arguments(arguments)
+    try:
+        file, database = parse_window_arguments(arguments)
+    except UsageError as error:
+        print(error, file=sys.stderr)
+        return 2
     return run_window(file, database)
 
 
@@ -43,7 +49,8 @@ def run_window(file: Path | None, database: Path | None) -> int:
     from desktop_app.resources import resource_path
     from desktop_app.ui.application import ClaimmarkApplication
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(resource_path("icon.svg"))))

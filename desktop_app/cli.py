@@ -20,11 +20,15 @@ COMMANDS = ("import", "list", "export")
 EXPORT_FORMATS = ("markdown",)
 
 
+class UsageError(Exception):
+    """Arguments the command line does not accept; the message is one line."""
+
+
 class OneLineParser(argparse.ArgumentParser):
     """An argument parser whose errors are one line, like every other failure here."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +62,11 @@ def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
     """Run one headless command; returns the process exit code."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as error:
+        print(error, file=err)
+        return 2
     from desktop_app.storage.errors import LibraryError
 
     try:
@@ -115,7 +123,9 @@ def _import(store: LibraryStore, files: list[Path], out: TextIO, err: TextIO) ->
 def _list(store: LibraryStore, out: TextIO) -> int:
     documents = store.documents()
     if not documents:
-        print("The library is empty. Add articles with: desktop-app import FILE --db PATH", file=out)
+        print(
+            "The library is empty. Add articles with: desktop-app import FILE --db PATH", file=out
+        )
         return 0
     print(f"{'ID':>4}  {'NOTES':>5}  {'CHARS':>9}  {'IMPORTED':<10}  TITLE", file=out)
     for d in documents:

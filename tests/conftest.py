@@ -1,4 +1,4 @@
-"""Shared fixtures: every test runs offscreen, with its own library file and settings in tmp_path."""
+"""Shared fixtures: every test runs offscreen, with its own library and settings in tmp_path."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
 SEED = Path(__file__).resolve().parents[1] / "resources" / "sample-article.txt"
 

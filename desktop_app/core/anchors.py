@@ -28,13 +28,17 @@ class Anchor:
 
     def matches(self, text: str) -> bool:
         """True when the stored quote is still exactly at the stored position of `text`."""
-        return 0 <= self.start <= self.end <= len(text) and text[self.start : self.end] == self.exact
+        return (
+            0 <= self.start <= self.end <= len(text) and text[self.start : self.end] == self.exact
+        )
 
 
 def anchor_for(text: str, start: int, end: int) -> Anchor:
     """Build the anchor of `text[start:end]`, refusing empty or out-of-range spans."""
     if not 0 <= start < end <= len(text):
-        raise AnchorError(f"span {start}..{end} is empty or outside a text of {len(text)} characters")
+        raise AnchorError(
+            f"span {start}..{end} is empty or outside a text of {len(text)} characters"
+        )
     return Anchor(
         start=start,
         end=end,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +51,7 @@ def clean_tag_name(name: str) -> str:
         raise CodebookError("A tag needs a name.")
     if len(cleaned) > MAX_TAG_NAME:
         raise CodebookError(f"A tag name can have at most {MAX_TAG_NAME} characters.")
-    if any(ord(ch) < 32 for ch in cleaned):
+    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
         raise CodebookError("A tag name cannot contain control characters.")
     return cleaned
 

@@ -106,21 +106,22 @@ class SentenceIndex:
 
     def next_sentence(self, current: Sentence | None) -> Sentence | None:
         """The sentence after `current` (the first sentence when `current` is None)."""
-        offset = -1 if current is None else current.end
+        # Sentences never overlap, but CJK ones touch (no space after 。), hence >= and <=.
+        offset = 0 if current is None else current.end
         paragraph = 0 if current is None else self.paragraph_of(current.start)
         for index in range(paragraph, self.paragraph_count):
             for sentence in self.sentences_in_paragraph(index):
-                if sentence.start > offset:
+                if sentence.start >= offset and sentence != current:
                     return sentence
         return None
 
     def previous_sentence(self, current: Sentence | None) -> Sentence | None:
         """The sentence before `current` (the last sentence when `current` is None)."""
-        offset = len(self._text) + 1 if current is None else current.start
+        offset = len(self._text) if current is None else current.start
         paragraph = self.paragraph_count - 1 if current is None else self.paragraph_of(offset)
         for index in range(paragraph, -1, -1):
             for sentence in reversed(self.sentences_in_paragraph(index)):
-                if sentence.end < offset:
+                if sentence.end <= offset and sentence != current:
                     return sentence
         return None
 

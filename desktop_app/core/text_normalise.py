@@ -1,13 +1,16 @@
 """Normalising a document's text once, on import, so that every offset stays valid forever."""
 
 BYTE_ORDER_MARK = "\ufeff"
+# U+FFFE is a byte-order mark read with the wrong byte order. Qt (through PySide6) treats either
+# at the very start of a string as a BOM and drops it, or byte-swaps the text: so none may lead.
+_LEADING_MARKS = BYTE_ORDER_MARK + "\ufffe"
 
 
 def normalise_text(raw: str) -> str:
-    """Return `raw` with line endings as `\\n` and no leading byte-order mark.
+    """Return `raw` with line endings as `\\n` and no leading byte-order marks.
 
     The stored text is the truth every anchor counts against, so this runs exactly once, on
     import; running it again is harmless (it is idempotent) but never changes stored text.
     """
-    text = raw[1:] if raw.startswith(BYTE_ORDER_MARK) else raw
+    text = raw.lstrip(_LEADING_MARKS)
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -52,7 +52,7 @@ class DocumentSession(QObject):
         self._annotations: dict[int, AnnotationRecord] = {}
         self._tags: list[TagRecord] = store.tags()
 
-    # -- reading -----------------------------------------------------------------------------
+    # -- reading -------------------------------------------------------------------------------
 
     @property
     def tags(self) -> list[TagRecord]:
@@ -92,7 +92,7 @@ class DocumentSession(QObject):
             counts.update(annotation.tag_ids)
         return counts
 
-    # -- opening -----------------------------------------------------------------------------
+    # -- opening -------------------------------------------------------------------------------
 
     def open_document(self, document_id: int) -> None:
         """Make `document_id` the open document and load its annotations."""
@@ -110,7 +110,7 @@ class DocumentSession(QObject):
         if self.document is None or self.document.id != document_id:
             self.open_document(document_id)
 
-    # -- changing annotations (each call is committed before it returns) ----------------------
+    # -- changing annotations (each call is committed before it returns) -----------------------
 
     def create_annotation(
         self, document_id: int, anchor: Anchor, tag_ids: Sequence[int], note: str = ""
@@ -160,7 +160,7 @@ class DocumentSession(QObject):
         if old is not None:
             self.annotationUpdated.emit(old, new)
 
-    # -- changing the codebook ---------------------------------------------------------------
+    # -- changing the codebook -----------------------------------------------------------------
 
     def add_tag(
         self, spec: TagSpec, *, tag_id: int | None = None, position: int | None = None

@@ -6,11 +6,16 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError as SqlAlchemyDatabaseError
 
 from desktop_app.storage.errors import NewerSchemaError, UnreadableDatabaseError
-from desktop_app.storage.schema_version import HEAD_REVISION, is_newer_than_head, stored_revision
+from desktop_app.storage.schema_version import (
+    HEAD_REVISION,
+    ForeignDatabaseError,
+    is_newer_than_head,
+    stored_revision,
+)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -31,7 +36,7 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
 
 def create_library_engine(path: Path) -> Engine:
     """An engine on the SQLite file at `path` with Claimmark's connection settings."""
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(URL.create("sqlite", database=str(path)))
     event.listen(engine, "connect", _configure_connection)
     return engine
 
@@ -49,9 +54,19 @@ def open_library_engine(path: Path) -> Engine:
     path = path.expanduser()
     if path.is_dir():
         raise UnreadableDatabaseError(f"{path} is a folder, not a library file.")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UnreadableDatabaseError(
+            f"Cannot create the folder for {path}: {error.strerror or error}."
+        ) from error
     try:
         revision = stored_revision(path)
+    except ForeignDatabaseError as error:
+        raise UnreadableDatabaseError(
+            f"{path} is another program's SQLite database (tables: {error}), "
+            "not a Claimmark library; it was left untouched."
+        ) from error
     except sqlite3.DatabaseError as error:
         raise UnreadableDatabaseError(_describe(path, error)) from error
     if revision is not None and is_newer_than_head(revision):

@@ -64,7 +64,7 @@ class LibraryStore:
         """Release the file (pending WAL content is checkpointed by SQLite)."""
         self.engine.dispose()
 
-    # -- documents ---------------------------------------------------------------------------
+    # -- documents -----------------------------------------------------------------------------
 
     def add_document(self, title: str, source: str, text: str) -> DocumentRecord:
         """Store a new document; `text` is normalised here if the importer has not done so."""
@@ -126,7 +126,7 @@ class LibraryStore:
         with Session(self.engine) as session:
             return session.scalar(select(func.count()).select_from(Document)) or 0
 
-    # -- tags --------------------------------------------------------------------------------
+    # -- tags ----------------------------------------------------------------------------------
 
     def tags(self) -> list[TagRecord]:
         """The codebook in panel order."""
@@ -189,7 +189,7 @@ class LibraryStore:
             self.add_tag(spec)
         return self.tags()
 
-    # -- annotations -------------------------------------------------------------------------
+    # -- annotations ---------------------------------------------------------------------------
 
     def annotations(self, document_id: int) -> list[AnnotationRecord]:
         """The document's annotations in reading order (by start, then end).
@@ -315,7 +315,9 @@ class LibraryStore:
                 )
             )
             existing = set(session.scalars(select(Tag.id).where(Tag.id.in_(record.tag_ids))))
-            rows = [{"annotation_id": record.id, "tag_id": t} for t in record.tag_ids if t in existing]
+            rows = [
+                {"annotation_id": record.id, "tag_id": t} for t in record.tag_ids if t in existing
+            ]
             if rows:
                 session.execute(insert(annotation_tags), rows)
             return self._annotation_record(session, record.id)
@@ -355,9 +357,10 @@ class LibraryStore:
         missing = [t for t in tag_ids if t not in tags]
         if missing:
             raise NotFoundError(f"There is no tag {missing[0]} in this library.")
-        return [tags[t] for t in dict.fromkeys(tag_ids)]
+        # Codebook order, as every read of the annotation returns them.
+        return sorted(tags.values(), key=lambda tag: tag.position)
 
-    # -- small state -------------------------------------------------------------------------
+    # -- small state ---------------------------------------------------------------------------
 
     def setting(self, key: str) -> str | None:
         """A stored per-library setting, or None."""

@@ -93,7 +93,7 @@ class Annotation(Base):
 
     __tablename__ = "annotations"
     __table_args__ = (
-        CheckConstraint("start >= 0 AND start < \"end\"", name="ck_annotations_span"),
+        CheckConstraint('start >= 0 AND start < "end"', name="ck_annotations_span"),
         Index("ix_annotations_document_start", "document_id", "start"),
     )
 

@@ -8,7 +8,12 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.storage.schema_version import HEAD_REVISION, stored_revision
+from desktop_app.storage.schema_version import (
+    HEAD_REVISION,
+    ForeignDatabaseError,
+    read_only_connection,
+    stored_revision,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,14 +34,15 @@ def peek_last_document(path: Path) -> Preview | None:
     try:
         if stored_revision(path) != HEAD_REVISION:
             return None
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.2)
+        connection = read_only_connection(path, timeout=0.2)
         try:
             row = connection.execute(
                 "SELECT d.title, d.source, d.text FROM documents d "
-                "JOIN app_settings s ON s.key = 'last_document_id' AND d.id = CAST(s.value AS INTEGER)"
+                "JOIN app_settings s ON s.key = 'last_document_id' "
+                "AND d.id = CAST(s.value AS INTEGER)"
             ).fetchone()
         finally:
             connection.close()
-    except (sqlite3.Error, OSError):
+    except (sqlite3.Error, OSError, ForeignDatabaseError):
         return None
     return None if row is None else Preview(*row)

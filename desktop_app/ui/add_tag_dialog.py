@@ -63,7 +63,8 @@ class AddTagDialog(QDialog):
             button.setToolTip(colour)
             button.setAccessibleName(f"Colour {colour}")
             button.setStyleSheet(
-                f"QToolButton {{ background: {colour}; border: 2px solid #ffffff; border-radius: 13px; }}"
+                f"QToolButton {{ background: {colour}; border: 2px solid #ffffff;"
+                " border-radius: 13px; }"
                 f"QToolButton:checked {{ border: 3px solid #1d1d1b; }}"
             )
             button.setProperty("colour", colour)
@@ -114,7 +115,9 @@ class AddTagDialog(QDialog):
     def spec(self) -> TagSpec:
         """The tag described by the fields (valid once the dialog was accepted)."""
         return TagSpec(
-            clean_tag_name(self.name_field.text()), self._colour, self.description_field.text().strip()
+            clean_tag_name(self.name_field.text()),
+            self._colour,
+            self.description_field.text().strip(),
         )
 
     def accept(self) -> None:

@@ -6,11 +6,11 @@ accepts is in code points of the document text, converted by its PositionMap.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from PySide6.QtCore import QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFontMetricsF,
     QKeyEvent,
@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
-from desktop_app.core.highlight_layers import Layer, composite, contrast_ratio, layer_runs
+from desktop_app.core.highlight_layers import Layer, RunIndex, bands, composite
 from desktop_app.core.offsets import PositionMap
 from desktop_app.ui.reading_style import (
     LIGHT,
@@ -37,8 +37,9 @@ from desktop_app.ui.reading_style import (
     reading_font,
 )
 
+log = logging.getLogger(__name__)
+
 DOCUMENT_MARGIN = 28.0
-MIN_TEXT_CONTRAST = 4.5
 
 
 class ArticleView(QTextBrowser):
@@ -77,15 +78,17 @@ class ArticleView(QTextBrowser):
         self._text = ""
         self.positions = PositionMap("", 0)
         self._focus_span: tuple[int, int] | None = None
+        self._runs = RunIndex()
         self._apply_palette()
 
-    # -- showing a document -----------------------------------------------------------------
+    # -- showing a document --------------------------------------------------------------------
 
     def show_document(self, title: str, source: str, text: str, layers: Iterable[Layer]) -> None:
         """Show `text` under its title and source line, with `layers` highlighted.
 
-        The document is built off-screen and attached once: formatting an attached document
-        relays it out on every change, which for 10,000 highlights is ~1000x slower.
+        The document is built off-screen and attached once (an attached document relays out on
+        every change). Highlights are not character formats: they are painted under the text
+        from a RunIndex, so 10,000 of them cost nothing to load and one changes in microseconds.
         """
         document = QTextDocument(self)
         document.setUndoRedoEnabled(False)
@@ -104,8 +107,14 @@ class ArticleView(QTextBrowser):
         cursor.endEditBlock()
         self._text = text
         self.positions = PositionMap(text, base)
+        shown = document.characterCount() - 1 - base
+        if shown != self.positions.utf16_length:
+            # Qt changed the text on the way in: every highlight would be off. A bug, not input.
+            log.error(
+                "reader shows %d UTF-16 units of a %d-unit text", shown, self.positions.utf16_length
+            )
         self._focus_span = None
-        self._paint_layers(document, layers, None)
+        self._runs = RunIndex(layers)
         self.setDocument(document)  # deletes the previous document, which is our child
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self._update_measure()
@@ -115,38 +124,23 @@ class ArticleView(QTextBrowser):
         return self._text == text and self.positions.length == len(text)
 
     def refresh_layers(self, layers: Iterable[Layer], start: int, end: int) -> None:
-        """Redraw the highlights on `[start, end)` from `layers` (those overlapping the span)."""
-        self._paint_layers(self.document(), layers, (start, end))
+        """Redraw the highlights on `[start, end)` from `layers` (every layer overlapping it)."""
+        self._runs.replace(layers, start, end)
+        self.viewport().update()
 
-    def _paint_layers(
-        self, document: QTextDocument, layers: Iterable[Layer], span: tuple[int, int] | None
-    ) -> None:
-        cursor = QTextCursor(document)
-        cursor.beginEditBlock()
-        if span is not None:
-            plain = QTextCharFormat()
-            plain.setBackground(QBrush(Qt.BrushStyle.NoBrush))
-            plain.setForeground(QColor(self.palette_colours.ink))
-            self._select(cursor, *span)
-            cursor.mergeCharFormat(plain)
-        runs = layer_runs(layers, *(span or (None, None)))
+    def highlight_bands_at(self, offset: int) -> list[tuple[str, str]]:
+        """What is painted under the character at `offset`: (tag colour, paint) per band."""
         paper = self.palette_colours.paper
-        ink = self.palette_colours.ink
-        for run in runs:
-            colour = composite(run.colours, paper)
-            fmt = QTextCharFormat()
-            fmt.setBackground(QColor(colour))
-            if contrast_ratio(colour, ink) < MIN_TEXT_CONTRAST:
-                fmt.setForeground(QColor(paper))
-            self._select(cursor, run.start, run.end)
-            cursor.mergeCharFormat(fmt)
-        cursor.endEditBlock()
+        return [
+            (colour, composite([colour] * depth, paper))
+            for colour, depth in bands(self._runs.colours_at(offset))
+        ]
 
     def _select(self, cursor: QTextCursor, start: int, end: int) -> None:
         cursor.setPosition(self.positions.to_qt(start))
         cursor.setPosition(self.positions.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
 
-    # -- formats ------------------------------------------------------------------------------
+    # -- formats -------------------------------------------------------------------------------
 
     def _title_block_format(self) -> QTextBlockFormat:
         fmt = QTextBlockFormat()
@@ -193,7 +187,7 @@ class ArticleView(QTextBrowser):
         self.setPalette(palette)
         self.setAutoFillBackground(True)
 
-    # -- zoom and measure ---------------------------------------------------------------------
+    # -- zoom and measure ----------------------------------------------------------------------
 
     @property
     def zoom(self) -> int:
@@ -260,7 +254,7 @@ class ArticleView(QTextBrowser):
             self.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
             self.setLineWrapColumnOrWidth(column)
 
-    # -- current sentence ---------------------------------------------------------------------
+    # -- current sentence ----------------------------------------------------------------------
 
     def set_focus_span(self, span: tuple[int, int] | None, *, scroll: bool = True) -> None:
         """Mark `span` (code points) as the current sentence and bring it into view."""
@@ -323,23 +317,50 @@ class ArticleView(QTextBrowser):
         return rects
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint highlights and the sentence focus under the text, then the text itself."""
+        painter = QPainter(self.viewport())
+        self._paint_highlights(painter)
         if self._focus_span is not None:
-            painter = QPainter(self.viewport())
-            rects = self.span_rects(*self._focus_span)
-            tint = QColor(self.palette_colours.focus_tint)
-            for rect in rects:
-                painter.fillRect(rect.adjusted(-2, 0, 2, 0), tint)
-            if rects:
-                top = min(r.top() for r in rects)
-                bottom = max(r.bottom() for r in rects)
-                painter.fillRect(
-                    QRectF(DOCUMENT_MARGIN * 0.35, top + 3, 3.5, bottom - top - 6),
-                    QColor(self.palette_colours.focus),
-                )
-            painter.end()
+            self._paint_focus(painter, *self._focus_span)
+        painter.end()
         super().paintEvent(event)
 
-    # -- selection ----------------------------------------------------------------------------
+    def _visible_span(self) -> tuple[int, int]:
+        area = self.viewport().rect()
+        first = self.cursorForPosition(area.topLeft()).position()
+        last = self.cursorForPosition(area.bottomRight()).position()
+        return self.positions.from_qt(first), self.positions.from_qt(last) + 1
+
+    def _paint_highlights(self, painter: QPainter) -> None:
+        if not len(self._runs):
+            return
+        paper = self.palette_colours.paper
+        for run in self._runs.between(*self._visible_span()):
+            layers = bands(run.colours)
+            for rect in self.span_rects(run.start, run.end):
+                band_height = rect.height() / len(layers)
+                for i, (colour, depth) in enumerate(layers):
+                    band = QRectF(
+                        rect.left(), rect.top() + i * band_height, rect.width(), band_height
+                    )
+                    painter.fillRect(band, QColor(composite([colour] * depth, paper)))
+
+    def _paint_focus(self, painter: QPainter, start: int, end: int) -> None:
+        rects = self.span_rects(start, end)
+        if not rects:
+            return
+        top = min(r.top() for r in rects)
+        bottom = max(r.bottom() for r in rects)
+        painter.fillRect(
+            QRectF(DOCUMENT_MARGIN * 0.35, top + 2, 4, bottom - top - 4),
+            QColor(self.palette_colours.focus),
+        )
+        if not self._runs.between(start, end):
+            tint = QColor(self.palette_colours.focus_tint)
+            for rect in rects:
+                painter.fillRect(rect, tint)
+
+    # -- selection -----------------------------------------------------------------------------
 
     def selected_span(self) -> tuple[int, int] | None:
         """The selection as a code-point span of the text, or None (nothing or title only)."""
@@ -362,7 +383,7 @@ class ArticleView(QTextBrowser):
         cursor.clearSelection()
         self.setTextCursor(cursor)
 
-    # -- input --------------------------------------------------------------------------------
+    # -- input ---------------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -398,7 +419,7 @@ class ArticleView(QTextBrowser):
         if position >= self.positions.base:
             self.sentenceClicked.emit(self.positions.from_qt(position))
 
-    def loadResource(self, kind: int, name: QUrl) -> object:
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
         """Never load anything: an article must not make the reader fetch images or styles."""
         return None
 
@@ -408,4 +429,3 @@ def _x_of(result: object) -> float:
     if isinstance(result, tuple):
         return float(result[0])
     return float(result)  # type: ignore[arg-type]
-

@@ -17,9 +17,9 @@ PAD = 8
 
 
 def _background(painter: QPainter, option: QStyleOptionViewItem) -> None:
-    palette = option.palette  # type: ignore[attr-defined]
-    rect = option.rect  # type: ignore[attr-defined]
-    state = option.state  # type: ignore[attr-defined]
+    palette = option.palette
+    rect = option.rect
+    state = option.state
     if state & QStyle.StateFlag.State_Selected:
         tint = QColor(palette.color(QPalette.ColorRole.Highlight))
         tint.setAlphaF(0.14)
@@ -36,16 +36,16 @@ class TagDelegate(QStyledItemDelegate):
     """A codebook row: key number, colour swatch, name, and count in the open document."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        metrics = QFontMetrics(option.font)
         return QSize(200, metrics.height() + 2 * PAD)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         _background(painter, option)
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        palette = option.palette  # type: ignore[attr-defined]
-        metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        rect: QRect = option.rect
+        palette = option.palette
+        metrics = QFontMetrics(option.font)
         colour: QColor = index.data(TagRole.Colour)
         key = index.data(TagRole.KeyNumber)
         count = index.data(TagRole.Count) or 0
@@ -67,7 +67,9 @@ class TagDelegate(QStyledItemDelegate):
         count_text = str(count)
         count_width = metrics.horizontalAdvance(count_text) + 2 * PAD
         text_left = int(swatch.right()) + PAD
-        name_rect = QRect(text_left, rect.top(), rect.right() - text_left - count_width, rect.height())
+        name_rect = QRect(
+            text_left, rect.top(), rect.right() - text_left - count_width, rect.height()
+        )
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         painter.drawText(
             name_rect,
@@ -89,7 +91,7 @@ class AnnotationDelegate(QStyledItemDelegate):
     QUOTE_LINES = 3
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        line = QFontMetrics(option.font).lineSpacing()  # type: ignore[attr-defined]
+        line = QFontMetrics(option.font).lineSpacing()
         note = index.data(AnnotationRole.Note)
         lines = self._quote_lines(option, index) + 1 + (1 if note else 0)
         return QSize(200, lines * line + 2 * PAD + 4)
@@ -103,9 +105,9 @@ class AnnotationDelegate(QStyledItemDelegate):
 
     def _quote_text(self, option: QStyleOptionViewItem, index: Index) -> str:
         """The quote wrapped to the card's width, at most QUOTE_LINES lines, the last elided."""
-        metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        metrics = QFontMetrics(option.font)
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        return _elide_lines(metrics, text, self._text_width(option.rect), self.QUOTE_LINES)  # type: ignore[attr-defined]
+        return _elide_lines(metrics, text, self._text_width(option.rect), self.QUOTE_LINES)
 
     def _quote_lines(self, option: QStyleOptionViewItem, index: Index) -> int:
         return self._quote_text(option, index).count("\n") + 1
@@ -114,9 +116,9 @@ class AnnotationDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         _background(painter, option)
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        palette = option.palette  # type: ignore[attr-defined]
-        font = option.font  # type: ignore[attr-defined]
+        rect: QRect = option.rect
+        palette = option.palette
+        font = option.font
         metrics = QFontMetrics(font)
         line = metrics.lineSpacing()
         tags: list[TagRecord] = index.data(AnnotationRole.Tags) or []
@@ -134,7 +136,9 @@ class AnnotationDelegate(QStyledItemDelegate):
         lines = quote_text.count("\n") + 1
         quote_rect = QRect(left, rect.top() + PAD, width, lines * line)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
-        painter.drawText(quote_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, quote_text)
+        painter.drawText(
+            quote_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, quote_text
+        )
 
         y = quote_rect.bottom() + 2
         small = QFont(font)

@@ -21,13 +21,14 @@ from desktop_app import APP_NAME
 from desktop_app.core.anchors import anchor_for, trim_span
 from desktop_app.core.codebook import next_colour
 from desktop_app.core.highlight_layers import Layer
-from desktop_app.core.records import AnnotationRecord
+from desktop_app.core.records import AnnotationRecord, TagRecord
 from desktop_app.core.sentences import Sentence
-from desktop_app.core.text_search import find_all, next_match, previous_match
+from desktop_app.core.tag_toggle import ToggleKind, plan_toggle
 from desktop_app.models.annotation_list_model import AnnotationListModel
 from desktop_app.models.tag_list_model import TagListModel
 from desktop_app.ui.article_view import ArticleView
 from desktop_app.ui.find_bar import FindBar
+from desktop_app.ui.find_controller import FindController
 from desktop_app.ui.settings import AppSettings
 from desktop_app.ui.side_panel import SidePanel
 
@@ -58,8 +59,6 @@ class MainWindow(QMainWindow):
         self._current_sentence: Sentence | None = None
         self._syncing_selection = False
         self._note_edit_token = 0
-        self._matches: list[tuple[int, int]] = []
-        self._match_index: int | None = None
         self.last_error: str | None = None
 
         self.reader = ArticleView()
@@ -68,6 +67,7 @@ class MainWindow(QMainWindow):
         self.tag_model = TagListModel(self)
         self.annotation_model = AnnotationListModel(self._tag_lookup, self)
         self.side_panel = SidePanel(self.tag_model, self.annotation_model)
+        self.find_controller = FindController(self.find_bar, self.reader, self._open_text, self)
 
         reading_area = QWidget()
         reading_layout = QVBoxLayout(reading_area)
@@ -93,13 +93,13 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    # -- construction -------------------------------------------------------------------------
+    # -- construction --------------------------------------------------------------------------
 
     def _action(self, text: str, shortcut: str | QKeySequence | None, slot: object) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+        action.triggered.connect(slot)
         self.addAction(action)
         return action
 
@@ -115,9 +115,7 @@ class MainWindow(QMainWindow):
         self.addAction(self.redo_action)
         self.find_action = self._action("&Find…", "Ctrl+F", self.find_bar.open_bar)
         self.add_tag_action = self._action("&New Tag…", "Ctrl+T", self.on_add_tag)
-        self.zoom_in_action = self._action(
-            "Zoom &In", QKeySequence.StandardKey.ZoomIn, lambda: self.zoom_by(1)
-        )
+        self.zoom_in_action = self._action("Zoom &In", "Ctrl++", lambda: self.zoom_by(1))
         self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
         self.zoom_out_action = self._action("Zoom &Out", "Ctrl+-", lambda: self.zoom_by(-1))
         self.zoom_reset_action = self._action("&Reset Zoom", "Ctrl+0", self.zoom_reset)
@@ -153,10 +151,6 @@ class MainWindow(QMainWindow):
         self.side_panel.annotationSelected.connect(self.on_annotation_selected)
         self.side_panel.note_editor.noteEdited.connect(self.on_note_edited)
         self.side_panel.note_editor.editingFinished.connect(self.on_note_editing_finished)
-        self.find_bar.searchChanged.connect(self.on_search_changed)
-        self.find_bar.nextRequested.connect(lambda: self.step_match(1))
-        self.find_bar.previousRequested.connect(lambda: self.step_match(-1))
-        self.find_bar.closed.connect(self.on_find_closed)
         self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
 
     def _restore_geometry(self) -> None:
@@ -167,7 +161,7 @@ class MainWindow(QMainWindow):
         if splitter is None or not self.splitter.restoreState(splitter):
             self.splitter.setSizes([820, 340])
 
-    # -- the library ----------------------------------------------------------------------------
+    # -- the library ---------------------------------------------------------------------------
 
     def show_preview(self, title: str, source: str, text: str) -> None:
         """Show an article before the library is open, so the first paint is the article."""
@@ -187,7 +181,11 @@ class MainWindow(QMainWindow):
         if session.document is not None:
             self.on_document_opened()
 
-    def _tag_lookup(self, tag_id: int) -> object:
+    def _open_text(self) -> str | None:
+        document = None if self.session is None else self.session.document
+        return None if document is None else document.text
+
+    def _tag_lookup(self, tag_id: int) -> TagRecord | None:
         return None if self.session is None else self.session.tag(tag_id)
 
     def _layers(self, annotations: list[AnnotationRecord]) -> list[Layer]:
@@ -224,7 +222,7 @@ class MainWindow(QMainWindow):
         self.tag_model.set_tags(self.session.tags, self.session.tag_counts())
         self.annotation_model.set_annotations(annotations)
         self._current_sentence = None
-        self._matches = []
+        self.find_controller.reset()
         self.setWindowTitle(f"{document.title} — {APP_NAME}")
         self.position_label.setText(f"{len(annotations)} annotations")
         self.statusBar().showMessage(
@@ -268,7 +266,7 @@ class MainWindow(QMainWindow):
         count = self.annotation_model.rowCount()
         self.position_label.setText(f"{count} annotation{'s' if count != 1 else ''}")
 
-    # -- sentences and focus --------------------------------------------------------------------
+    # -- sentences and focus -------------------------------------------------------------------
 
     def on_next_sentence(self) -> None:
         if self.session is None or self.session.sentences is None:
@@ -339,7 +337,7 @@ class MainWindow(QMainWindow):
         """The annotation N and Delete act on: the one selected in the panel."""
         return self.side_panel.selected_annotation()
 
-    # -- tagging ----------------------------------------------------------------------------------
+    # -- tagging -------------------------------------------------------------------------------
 
     def on_tag_key(self, number: int) -> None:
         if self.session is None:
@@ -385,18 +383,17 @@ class MainWindow(QMainWindow):
             return
         document = session.document
         existing = session.annotation_with_span(*span)
+        plan = plan_toggle(existing, tag_id, {t.id: t.position for t in session.tags})
         if existing is None:
             anchor = anchor_for(document.text, *span)
-            self.undo_stack.push(CreateAnnotationCommand(session, document.id, anchor, [tag_id]))
-        elif tag_id not in existing.tag_ids:
-            order = {t.id: t.position for t in session.tags}
-            tags = sorted({*existing.tag_ids, tag_id}, key=lambda t: order.get(t, 1 << 30))
-            self.undo_stack.push(SetTagsCommand(session, existing, tags, "Add tag to"))
-        elif len(existing.tag_ids) == 1:
+            self.undo_stack.push(
+                CreateAnnotationCommand(session, document.id, anchor, plan.tag_ids)
+            )
+        elif plan.kind is ToggleKind.DELETE:
             self.undo_stack.push(DeleteAnnotationCommand(session, existing))
         else:
-            remaining = [t for t in existing.tag_ids if t != tag_id]
-            self.undo_stack.push(SetTagsCommand(session, existing, remaining, "Remove tag from"))
+            verb = "Add tag to" if plan.adds else "Remove tag from"
+            self.undo_stack.push(SetTagsCommand(session, existing, plan.tag_ids, verb))
         if self.reader.selected_span() is not None:
             self.reader.clear_selection()
 
@@ -456,42 +453,7 @@ class MainWindow(QMainWindow):
             self.undo_stack.push(AddTagCommand(self.session, dialog.spec()))
         self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    # -- find -------------------------------------------------------------------------------------
-
-    def on_search_changed(self, query: str) -> None:
-        if self.session is None or self.session.document is None:
-            return
-        self._matches = find_all(self.session.document.text, query)
-        selected = self.reader.selected_span()
-        caret = self.reader.positions.from_qt(self.reader.textCursor().position())
-        origin = selected[0] if selected is not None else caret
-        self._match_index = next_match(self._matches, origin)
-        self._show_match()
-
-    def step_match(self, direction: int) -> None:
-        if not self._matches:
-            self.find_bar.show_result(None, 0)
-            return
-        if self._match_index is None:
-            self._match_index = 0
-        elif direction > 0:
-            self._match_index = (self._match_index + 1) % len(self._matches)
-        else:
-            current = self._matches[self._match_index][0]
-            self._match_index = previous_match(self._matches, current)
-        self._show_match()
-
-    def _show_match(self) -> None:
-        if self._match_index is None or not self._matches:
-            self.find_bar.show_result(None, 0)
-            return
-        self.reader.select_span(*self._matches[self._match_index])
-        self.find_bar.show_result(self._match_index, len(self._matches))
-
-    def on_find_closed(self) -> None:
-        self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    # -- files --------------------------------------------------------------------------------------
+    # -- files ---------------------------------------------------------------------------------
 
     def on_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -534,13 +496,15 @@ class MainWindow(QMainWindow):
         keeps flowing and tests can read it (`last_error`) and close it.
         """
         self.last_error = message
-        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Ok, self
+        )
         box.setObjectName("errorBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box
 
-    # -- zoom ---------------------------------------------------------------------------------------
+    # -- zoom ----------------------------------------------------------------------------------
 
     def zoom_by(self, steps: int) -> None:
         self.reader.set_zoom(self.reader.zoom + steps)
@@ -550,7 +514,7 @@ class MainWindow(QMainWindow):
         self.reader.set_zoom(0)
         self.settings.zoom = 0
 
-    # -- closing ------------------------------------------------------------------------------------
+    # -- closing -------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.side_panel.note_editor.flush()

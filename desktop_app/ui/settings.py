@@ -41,9 +41,10 @@ class AppSettings:
     @property
     def zoom(self) -> int:
         """Reader zoom step."""
+        value = self._settings.value("reader/zoom", 0)
         try:
-            return int(self._settings.value("reader/zoom", 0))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+            return int(str(value))
+        except ValueError:
             return 0
 
     @zoom.setter

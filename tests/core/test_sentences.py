@@ -1,0 +1,295 @@
+"""Sentence segmentation and J/K navigation over a document's text (no Qt)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop_app.core.sentences import Sentence, SentenceIndex, split_sentences
+
+# conftest.py has a function-scoped autouse fixture; it holds no state hypothesis could leak.
+PROPERTY_SETTINGS = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def texts(text: str, index: SentenceIndex) -> list[str]:
+    return [text[s.start : s.end] for s in index]
+
+
+def assert_clean_span(text: str, sentence: Sentence) -> None:
+    piece = text[sentence.start : sentence.end]
+    assert 0 <= sentence.start < sentence.end <= len(text)
+    assert piece == piece.strip()
+    assert "\n" not in piece
+
+
+# --- the sample article ---------------------------------------------------------------------
+
+
+def test_sample_article_has_one_sentence_per_line(sample_text: str) -> None:
+    lines = sample_text.split("\n")
+    lines = [line for line in lines if line.strip()]
+    assert len(lines) == 20
+    index = SentenceIndex(sample_text)
+    sentences = list(index)
+    assert [sample_text[s.start : s.end] for s in sentences] == lines
+    # Each sentence starts where its line starts in the text (found independently).
+    position = 0
+    for sentence, line in zip(sentences, lines, strict=True):
+        line_start = sample_text.index(line, position)
+        assert sentence.start == line_start
+        assert sentence.end == line_start + len(line)
+        position = sentence.end
+    assert sample_text[sentences[0].start :].startswith("Japan's freshly appointed leader")
+    assert sample_text[sentences[-1].start :].startswith("A passionate urban explorer")
+
+
+def test_sample_article_j_j_lands_on_the_second_sentence(sample_text: str) -> None:
+    index = SentenceIndex(sample_text)
+    first = index.next_sentence(None)
+    assert first is not None
+    assert first.start == 0
+    assert sample_text[first.start : first.end].startswith("Japan's freshly appointed leader, ")
+    second = index.next_sentence(first)
+    assert second is not None
+    quote = sample_text[second.start : second.end]
+    assert quote.startswith("The focus of their summit is expected to center on trade and security")
+    assert second.start == sample_text.index("\n") + 1
+
+
+def test_sample_article_walks_forward_and_back(sample_text: str) -> None:
+    index = SentenceIndex(sample_text)
+    lines = sample_text.split("\n")
+    forward: list[Sentence] = []
+    current = index.next_sentence(None)
+    while current is not None:
+        forward.append(current)
+        current = index.next_sentence(current)
+    assert [sample_text[s.start : s.end] for s in forward] == lines
+    assert index.next_sentence(forward[-1]) is None
+
+    backward: list[Sentence] = []
+    current = index.previous_sentence(None)
+    while current is not None:
+        backward.append(current)
+        current = index.previous_sentence(current)
+    assert backward == forward[::-1]
+    assert index.previous_sentence(forward[0]) is None
+    for earlier, later in itertools.pairwise(forward):
+        assert index.previous_sentence(later) == earlier
+
+
+def test_paragraph_count_counts_lines_including_blank_ones() -> None:
+    assert SentenceIndex("A.\n\nB.\n").paragraph_count == 4
+    assert SentenceIndex("").paragraph_count == 1
+    assert list(SentenceIndex("")) == []
+
+
+# --- what stays whole, and where sentences end ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr. Smith met Dr. Jones in the U.S. on Monday.",
+        "Growth was 2.5% and exports reached 1.5bn yen.",
+    ],
+)
+def test_abbreviations_and_decimals_do_not_end_a_sentence(text: str) -> None:
+    assert split_sentences(text) == [(0, len(text))]
+    assert texts(text, SentenceIndex(text)) == [text]
+
+
+def test_a_quoted_sentence_end_stays_with_its_sentence() -> None:
+    text = 'He said "Stop." Then he left.'
+    spans = split_sentences(text)
+    assert len(spans) == 2
+    cut = text.index('"Stop."') + len('"Stop."')
+    assert spans[0] == (0, cut)
+    assert text[spans[0][0] : spans[0][1]].endswith('."')
+    assert spans[1] == (cut + 1, len(text))
+    assert text[spans[1][0] : spans[1][1]] == "Then he left."
+
+
+def test_japanese_sentence_ends() -> None:
+    text = "日本の首相は東京にいる。彼は行った！本当に？はい。"
+    index = SentenceIndex(text)
+    pieces = texts(text, index)
+    assert pieces == ["日本の首相は東京にいる。", "彼は行った！", "本当に？", "はい。"]
+    assert [p[-1] for p in pieces] == ["。", "！", "？", "。"]
+    assert "".join(pieces) == text
+
+
+def test_j_and_k_visit_adjacent_japanese_sentences() -> None:
+    # Japanese sentences touch (no space after 。), so one's end is the next one's start.
+    # At commit 81ba1b4 J and K skipped them (strict > and < comparisons); fixed since.
+    text = "日本の首相は東京にいる。彼は行った！本当に？はい。"
+    index = SentenceIndex(text)
+    expected = list(index)
+    assert len(expected) == 4
+    forward: list[Sentence] = []
+    current = index.next_sentence(None)
+    while current is not None and len(forward) < 10:
+        forward.append(current)
+        current = index.next_sentence(current)
+    assert forward == expected
+    backward: list[Sentence] = []
+    current = index.previous_sentence(None)
+    while current is not None and len(backward) < 10:
+        backward.append(current)
+        current = index.previous_sentence(current)
+    assert backward == expected[::-1]
+    assert index.previous_sentence(expected[1]) == expected[0]
+    assert index.next_sentence(expected[-1]) is None
+
+
+def test_astral_characters_do_not_shift_spans() -> None:
+    text = "I saw 😀 at 𠮷野家 today. Then 😀😀 we left! 𠮷 is rare."
+    index = SentenceIndex(text)
+    pieces = texts(text, index)
+    assert pieces == ["I saw 😀 at 𠮷野家 today.", "Then 😀😀 we left!", "𠮷 is rare."]
+    starts = [s.start for s in index]
+    # Python str indices, counted independently of the code under test.
+    assert starts == [0, text.index("Then"), text.index("𠮷 is")]
+    for sentence in index:
+        assert_clean_span(text, sentence)
+
+
+def test_repeated_sentence_gets_distinct_increasing_spans() -> None:
+    text = "Yes. Yes. Yes."
+    spans = [(s.start, s.end) for s in SentenceIndex(text)]
+    assert spans == [(0, 4), (5, 9), (10, 14)]
+    assert split_sentences(text) == spans
+
+
+# --- lines, blank lines and offsets -----------------------------------------------------------
+
+
+def test_spans_never_cross_a_line_break_and_blank_lines_yield_nothing() -> None:
+    text = "First half\nsecond half. Next one.\n\n   \n\nLast line"
+    index = SentenceIndex(text)
+    pieces = texts(text, index)
+    assert pieces == ["First half", "second half.", "Next one.", "Last line"]
+    for sentence in index:
+        assert_clean_span(text, sentence)
+    for blank in (3, 4):  # the empty line and the line of spaces
+        assert index.sentences_in_paragraph(blank) == []
+
+
+def test_sentence_at_inside_start_and_end() -> None:
+    text = "Alpha beta.  Gamma delta.\nEpsilon."
+    index = SentenceIndex(text)
+    first, second, third = list(index)
+    assert (first.start, first.end) == (0, 11)
+    assert (second.start, second.end) == (13, 25)
+    assert (third.start, third.end) == (26, 34)
+    assert index.sentence_at(0) == first
+    assert index.sentence_at(5) == first
+    assert index.sentence_at(11) == first  # a caret just after the full stop
+    assert index.sentence_at(13) == second
+    assert index.sentence_at(20) == second
+    assert index.sentence_at(25) == second  # on the line break, right after the sentence
+    assert index.sentence_at(26) == third
+    assert index.sentence_at(len(text)) == third
+
+
+def test_sentence_at_between_sentences_is_none_or_a_neighbour() -> None:
+    text = "Alpha beta.  Gamma delta."
+    index = SentenceIndex(text)
+    first, second = list(index)
+    # Offset 11 is the first space (the end of "Alpha beta."); 12 is the second space.
+    assert index.sentence_at(11) == first
+    assert index.sentence_at(12) is None
+    assert index.first_sentence_from(12) == second
+
+
+def test_sentence_at_on_blank_line_is_none_and_click_goes_to_next() -> None:
+    text = "One.\n\n\nTwo three."
+    index = SentenceIndex(text)
+    one, two = list(index)
+    assert index.sentence_at(5) is None
+    assert index.sentence_at(6) is None
+    assert index.first_sentence_from(5) == two
+    assert index.first_sentence_from(6) == two
+    assert text[two.start : two.end] == "Two three."
+    assert index.first_sentence_from(2) == one
+    assert index.first_sentence_from(len(text)) == two
+
+
+def test_first_sentence_from_past_the_last_sentence_is_none() -> None:
+    text = "One.\n\n"
+    index = SentenceIndex(text)
+    assert index.first_sentence_from(5) is None
+    assert index.first_sentence_from(len(text)) is None
+
+
+def test_leading_and_trailing_spaces_on_a_line_are_not_in_the_sentence() -> None:
+    text = "   Indented sentence.   \n\tTabbed one.\t"
+    index = SentenceIndex(text)
+    assert texts(text, index) == ["Indented sentence.", "Tabbed one."]
+    first, second = list(index)
+    assert first.start == 3
+    assert second.start == text.index("Tabbed")
+
+
+# --- property: spans are always clean and cover the text --------------------------------------
+
+VOCABULARY = [
+    "Mr. Smith met Dr. Jones in the U.S. on Monday.",
+    "Growth was 2.5% and exports reached 1.5bn yen.",
+    'He said "Stop."',
+    "Then he left.",
+    "Yes.",
+    "Why?",
+    "Tokyo (the capital) is big!",
+    "日本の首相は東京にいる。",
+    "彼は行った！",
+    "本当に？",
+    "I saw 😀 there.",
+    "𠮷野家 opened at 9 a.m. today.",
+    "The 👩‍👩‍👧 family waved 🇯🇵 flags.",
+    "Café crème costs €3.50.",
+    "no full stop here",
+]
+
+separators = st.sampled_from([" ", "  ", "\n", "\n\n", " \n ", "\t"])
+
+
+@st.composite
+def paragraphs(draw: st.DrawFn) -> str:
+    pieces = draw(st.lists(st.sampled_from(VOCABULARY), min_size=0, max_size=8))
+    text = ""
+    for piece in pieces:
+        text += piece + draw(separators)
+    leading = draw(st.sampled_from(["", " ", "\n"]))
+    return leading + text
+
+
+@PROPERTY_SETTINGS
+@given(paragraphs())
+def test_sentence_spans_are_clean_ordered_and_cover_the_text(text: str) -> None:
+    index = SentenceIndex(text)
+    sentences = list(index)
+    for sentence in sentences:
+        assert_clean_span(text, sentence)
+    for earlier, later in itertools.pairwise(sentences):
+        assert earlier.end <= later.start
+        assert earlier.start < later.start
+    covered = [False] * len(text)
+    for sentence in sentences:
+        for i in range(sentence.start, sentence.end):
+            assert not covered[i]
+            covered[i] = True
+    for i, ch in enumerate(text):
+        if not ch.isspace():
+            assert covered[i], f"{ch!r} at {i} is in no sentence"
+    # sentence_at finds each sentence from its first character and its middle.
+    for sentence in sentences:
+        assert index.sentence_at(sentence.start) == sentence
+        assert index.sentence_at((sentence.start + sentence.end) // 2) == sentence
