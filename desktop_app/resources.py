@@ -7,6 +7,7 @@ only place that knows either layout.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -25,3 +26,10 @@ def resources_dir() -> Path:
 def resource_path(name: str) -> Path:
     """Path of the resource file `name` (for example `sample-article.txt`)."""
     return resources_dir() / name
+
+
+def sample_article() -> tuple[str, str, str]:
+    """Title, source and text of the sample article the first launch opens."""
+    meta = json.loads(resource_path("sample-article.json").read_text(encoding="utf-8"))
+    text = resource_path("sample-article.txt").read_text(encoding="utf-8")
+    return meta["title"], meta["source"], text

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from desktop_app.core.codebook import load_default_codebook
-from desktop_app.resources import resource_path
+from desktop_app.resources import resource_path, sample_article
 from desktop_app.storage.library_store import LAST_DOCUMENT_KEY, LibraryStore
 
 
@@ -13,13 +11,6 @@ def prepare_library(store: LibraryStore) -> None:
     """Give a new library the default codebook (trade, security, coalition)."""
     if not store.tags():
         store.seed_codebook(load_default_codebook(resource_path("codebook.json")).tags)
-
-
-def sample_article() -> tuple[str, str, str]:
-    """Title, source and text of the sample article shipped in resources/."""
-    meta = json.loads(resource_path("sample-article.json").read_text(encoding="utf-8"))
-    text = resource_path("sample-article.txt").read_text(encoding="utf-8")
-    return meta["title"], meta["source"], text
 
 
 def start_document(store: LibraryStore) -> int:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.resources import sample_article
 from desktop_app.storage.quick_peek import peek_last_document
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.settings import AppSettings
@@ -52,8 +53,6 @@ class ClaimmarkApplication(QObject):
         if preview is not None:
             self.window.show_preview(preview.title, preview.source, preview.text)
         elif not self.database.exists():
-            from desktop_app.storage.library_setup import sample_article
-
             self.window.show_preview(*sample_article())
 
     def finish_startup(self, file: Path | None = None) -> None:
