@@ -149,6 +149,10 @@ class MainWindow(QMainWindow):
         self.side_panel.tagActivated.connect(self.on_tag_activated)
         self.side_panel.addTagRequested.connect(self.on_add_tag)
         self.side_panel.annotationSelected.connect(self.on_annotation_selected)
+        self.side_panel.deleteRequested.connect(self.on_delete)
+        self.side_panel.readerRequested.connect(
+            lambda: self.reader.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        )
         self.side_panel.note_editor.noteEdited.connect(self.on_note_edited)
         self.side_panel.note_editor.editingFinished.connect(self.on_note_editing_finished)
         self.undo_stack.indexChanged.connect(self._on_undo_index_changed)

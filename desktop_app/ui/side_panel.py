@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -93,11 +93,15 @@ class SidePanel(QWidget):
         tagActivated(int): the tag on this row was clicked or chosen with Enter.
         addTagRequested(): the "New tag" button.
         annotationSelected(object): an AnnotationRecord, or None when the selection is cleared.
+        deleteRequested(): Delete was pressed in the annotation list.
+        readerRequested(): Enter or Escape in the annotation list: back to the article.
     """
 
     tagActivated = Signal(int)
     addTagRequested = Signal()
     annotationSelected = Signal(object)
+    deleteRequested = Signal()
+    readerRequested = Signal()
 
     def __init__(
         self,
@@ -172,6 +176,15 @@ class SidePanel(QWidget):
         self.annotation_model.rowsInserted.connect(self._update_annotations_label)
         self.annotation_model.rowsRemoved.connect(self._update_annotations_label)
         self.tag_model.modelReset.connect(self.fit_tag_list)
+        for key, signal in (
+            (Qt.Key.Key_Delete, self.deleteRequested),
+            (Qt.Key.Key_Return, self.readerRequested),
+            (Qt.Key.Key_Enter, self.readerRequested),
+            (Qt.Key.Key_Escape, self.readerRequested),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self.annotation_list)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(signal)
 
     def on_tag_clicked(self, index: QModelIndex) -> None:
         self.tagActivated.emit(self.tag_model.tag_at(index.row()).id)

@@ -175,3 +175,20 @@ def test_add_tag_dialog_refuses_a_duplicate_name(qtbot):
     dialog.name_field.setText("")
     dialog.accept()
     assert "needs a name" in dialog.error_label.text()
+
+
+def test_annotation_list_is_usable_from_the_keyboard(launch, qtbot):
+    app = launch()
+    window = app.window
+    for key in "jj1j2":
+        qtbot.keyClick(window.reader, key)
+    annotation_list = window.side_panel.annotation_list
+    annotation_list.setFocus()
+    qtbot.keyClick(annotation_list, Qt.Key.Key_Up)
+    first = window.side_panel.selected_annotation()
+    assert first is not None and first.exact.startswith("The focus of their summit")
+    assert window.reader.focus_span == (first.start, first.end)
+    qtbot.keyClick(annotation_list, Qt.Key.Key_Delete)
+    assert [a.exact[:8] for a in app.store.annotations(first.document_id)] == ["Takaichi"]
+    qtbot.keyClick(annotation_list, Qt.Key.Key_Return)
+    assert window.reader.hasFocus()
