@@ -50,6 +50,7 @@ class DocumentSession(QObject):
         self.document: DocumentRecord | None = None
         self.sentences: SentenceIndex | None = None
         self._annotations: dict[int, AnnotationRecord] = {}
+        self._tag_counts: Counter[int] = Counter()
         self._tags: list[TagRecord] = store.tags()
 
     # -- reading -------------------------------------------------------------------------------
@@ -86,11 +87,13 @@ class DocumentSession(QObject):
         return sorted(found, key=reading_order)
 
     def tag_counts(self) -> Counter[int]:
-        """How many annotations of the open document carry each tag id."""
-        counts: Counter[int] = Counter()
-        for annotation in self._annotations.values():
-            counts.update(annotation.tag_ids)
-        return counts
+        """How many annotations of the open document carry each tag id (kept up to date)."""
+        return Counter(self._tag_counts)
+
+    def _count(self, record: AnnotationRecord, sign: int) -> None:
+        for tag_id in record.tag_ids:
+            self._tag_counts[tag_id] += sign
+        self._tag_counts = +self._tag_counts  # drop zeros
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -102,6 +105,9 @@ class DocumentSession(QObject):
         self.document = document
         self.sentences = SentenceIndex(document.text)
         self._annotations = {a.id: a for a in self.store.annotations(document_id)}
+        self._tag_counts = Counter()
+        for annotation in self._annotations.values():
+            self._count(annotation, +1)
         self.store.set_setting(LAST_DOCUMENT_KEY, str(document_id))
         self.documentOpened.emit()
 
@@ -119,6 +125,7 @@ class DocumentSession(QObject):
         self.ensure_open(document_id)
         record = self.store.create_annotation(document_id, anchor, tag_ids, note)
         self._annotations[record.id] = record
+        self._count(record, +1)
         self.annotationAdded.emit(record)
         return record
 
@@ -127,6 +134,7 @@ class DocumentSession(QObject):
         self.ensure_open(record.document_id)
         restored = self.store.restore_annotation(record)
         self._annotations[restored.id] = restored
+        self._count(restored, +1)
         self.annotationAdded.emit(restored)
         return restored
 
@@ -134,7 +142,8 @@ class DocumentSession(QObject):
         """Delete an annotation; returns it as it was, for undo."""
         self.ensure_open(document_id)
         record = self.store.delete_annotation(annotation_id)
-        self._annotations.pop(annotation_id, None)
+        if self._annotations.pop(annotation_id, None) is not None:
+            self._count(record, -1)
         self.annotationRemoved.emit(record)
         return record
 
@@ -157,6 +166,9 @@ class DocumentSession(QObject):
     def _replace(self, new: AnnotationRecord) -> None:
         old = self._annotations.get(new.id)
         self._annotations[new.id] = new
+        if old is not None:
+            self._count(old, -1)
+        self._count(new, +1)
         if old is not None:
             self.annotationUpdated.emit(old, new)
 

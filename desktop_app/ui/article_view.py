@@ -79,6 +79,7 @@ class ArticleView(QTextBrowser):
         self.positions = PositionMap("", 0)
         self._focus_span: tuple[int, int] | None = None
         self._runs = RunIndex()
+        self._document: QTextDocument | None = None
         self._apply_palette()
 
     # -- showing a document --------------------------------------------------------------------
@@ -115,7 +116,11 @@ class ArticleView(QTextBrowser):
             )
         self._focus_span = None
         self._runs = RunIndex(layers)
-        self.setDocument(document)  # deletes the previous document, which is our child
+        previous = self._document
+        self.setDocument(document)
+        self._document = document
+        if previous is not None:
+            previous.deleteLater()  # setDocument leaves the old one alive: it would leak
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self._update_measure()
 
@@ -376,6 +381,11 @@ class ArticleView(QTextBrowser):
         self._select(cursor, start, end)
         self.setTextCursor(cursor)
         self._scroll_into_view(start, end)
+
+    def move_to_start(self) -> None:
+        """Caret and view back to the top of the article (a newly opened document)."""
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.verticalScrollBar().setValue(0)
 
     def clear_selection(self) -> None:
         """Drop the text selection, leaving the caret where it is."""

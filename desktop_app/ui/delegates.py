@@ -86,15 +86,17 @@ class TagDelegate(QStyledItemDelegate):
 
 
 class AnnotationDelegate(QStyledItemDelegate):
-    """An annotation card: tag colours down the left, the quote, tag names, the note's start."""
+    """An annotation card: tag colours down the left, two lines of quote, then tags and note.
 
-    QUOTE_LINES = 3
+    Every card has the same height, so the list can use uniform item sizes and lay out
+    10,000 annotations without asking for 10,000 size hints on every change.
+    """
+
+    QUOTE_LINES = 2
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         line = QFontMetrics(option.font).lineSpacing()
-        note = index.data(AnnotationRole.Note)
-        lines = self._quote_lines(option, index) + 1 + (1 if note else 0)
-        return QSize(200, lines * line + 2 * PAD + 4)
+        return QSize(200, (self.QUOTE_LINES + 1) * line + 2 * PAD + 4)
 
     @staticmethod
     def _text_left(rect: QRect) -> int:
@@ -102,15 +104,6 @@ class AnnotationDelegate(QStyledItemDelegate):
 
     def _text_width(self, rect: QRect) -> int:
         return max(rect.right() - self._text_left(rect) - PAD, 80)
-
-    def _quote_text(self, option: QStyleOptionViewItem, index: Index) -> str:
-        """The quote wrapped to the card's width, at most QUOTE_LINES lines, the last elided."""
-        metrics = QFontMetrics(option.font)
-        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        return _elide_lines(metrics, text, self._text_width(option.rect), self.QUOTE_LINES)
-
-    def _quote_lines(self, option: QStyleOptionViewItem, index: Index) -> int:
-        return self._quote_text(option, index).count("\n") + 1
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         painter.save()
@@ -123,6 +116,7 @@ class AnnotationDelegate(QStyledItemDelegate):
         line = metrics.lineSpacing()
         tags: list[TagRecord] = index.data(AnnotationRole.Tags) or []
         note: str = index.data(AnnotationRole.Note) or ""
+        quote: str = index.data(Qt.ItemDataRole.DisplayRole) or ""
 
         strip = QRectF(rect.left() + PAD, rect.top() + PAD, 4, rect.height() - 2 * PAD)
         colours = [QColor(t.colour) for t in tags] or [palette.color(QPalette.ColorRole.Mid)]
@@ -132,40 +126,41 @@ class AnnotationDelegate(QStyledItemDelegate):
 
         left = self._text_left(rect)
         width = self._text_width(rect)
-        quote_text = self._quote_text(option, index)
-        lines = quote_text.count("\n") + 1
-        quote_rect = QRect(left, rect.top() + PAD, width, lines * line)
+        quote_rect = QRect(left, rect.top() + PAD, width, self.QUOTE_LINES * line)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         painter.drawText(
-            quote_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, quote_text
+            quote_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+            _elide_lines(metrics, quote, width, self.QUOTE_LINES),
         )
 
-        y = quote_rect.bottom() + 2
+        y = quote_rect.bottom() + 3
         small = QFont(font)
         small.setPointSizeF(font.pointSizeF() * 0.9)
+        small_metrics = QFontMetrics(small)
         painter.setFont(small)
         x = left
-        for tag in tags or []:
-            label = tag.name
-            label_width = QFontMetrics(small).horizontalAdvance(label) + 12
-            chip = QRectF(x, y + 2, label_width, line - 2)
+        for tag in tags:
+            label_width = small_metrics.horizontalAdvance(tag.name) + 12
+            if x + label_width > left + width:
+                break
+            chip = QRectF(x, y + 1, label_width, line - 2)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(composite([tag.colour], LIGHT.paper, 0.3)))
             painter.drawRoundedRect(chip, 6, 6)
             painter.setPen(QColor(tag.colour).darker(160))
-            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, tag.name)
             x += label_width + 4
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        rest = QRect(int(x) + 4, y, left + width - int(x) - 4, line)
         if not tags:
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(QRect(x, y, width, line), Qt.AlignmentFlag.AlignVCenter, "no tag")
-        if note:
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            note_rect = QRect(left, y + line + 2, width, line)
+            painter.drawText(rest, Qt.AlignmentFlag.AlignVCenter, "no tag")
+        elif note and rest.width() > 20:
             flat = "✎ " + " ".join(note.split())
             painter.drawText(
-                note_rect,
+                rest,
                 Qt.AlignmentFlag.AlignVCenter,
-                QFontMetrics(small).elidedText(flat, Qt.TextElideMode.ElideRight, width),
+                small_metrics.elidedText(flat, Qt.TextElideMode.ElideRight, rest.width()),
             )
         painter.restore()
 

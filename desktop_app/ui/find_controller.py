@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from desktop_app.core.text_search import find_all, next_match, previous_match
 from desktop_app.ui.article_view import ArticleView
 from desktop_app.ui.find_bar import FindBar
+
+LARGE_TEXT = 200_000
+SEARCH_PAUSE_MS = 150
 
 
 class FindController(QObject):
@@ -23,6 +26,12 @@ class FindController(QObject):
         self._text = text
         self._matches: list[tuple[int, int]] = []
         self._index: int | None = None
+        self._pending_query = ""
+        # On a book-length text one keystroke's search takes ~100 ms: wait for a pause.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_PAUSE_MS)
+        self._debounce.timeout.connect(lambda: self._search(self._pending_query))
         bar.searchChanged.connect(self.on_search_changed)
         bar.nextRequested.connect(lambda: self.step(1))
         bar.previousRequested.connect(lambda: self.step(-1))
@@ -34,6 +43,16 @@ class FindController(QObject):
         self._index = None
 
     def on_search_changed(self, query: str) -> None:
+        text = self._text()
+        if text is None:
+            return
+        if len(text) > LARGE_TEXT:
+            self._pending_query = query
+            self._debounce.start()
+            return
+        self._search(query)
+
+    def _search(self, query: str) -> None:
         text = self._text()
         if text is None:
             return

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListView,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -19,71 +18,7 @@ from desktop_app.core.records import AnnotationRecord
 from desktop_app.models.annotation_list_model import AnnotationListModel
 from desktop_app.models.tag_list_model import TagListModel
 from desktop_app.ui.delegates import AnnotationDelegate, TagDelegate
-
-NOTE_SAVE_DELAY_MS = 400
-
-
-class NoteEditor(QPlainTextEdit):
-    """The note of the selected annotation; saves as the reader types, Escape returns.
-
-    Signals:
-        noteEdited(str): the text after a pause in typing, or when editing ends.
-        editingFinished(): focus left the editor (Escape, Tab away, a click elsewhere).
-    """
-
-    noteEdited = Signal(str)
-    editingFinished = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("noteEditor")
-        self.setPlaceholderText("Select an annotation to write a note on it.")
-        self.setTabChangesFocus(True)
-        self._loading = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(NOTE_SAVE_DELAY_MS)
-        self._timer.timeout.connect(self.flush)
-        self.textChanged.connect(self._on_text_changed)
-
-    def load(self, text: str | None) -> None:
-        """Show a note (None: no annotation selected, editor disabled) without saving it."""
-        self.flush()
-        self._loading = True
-        if text is None:
-            self.setPlainText("")
-            self.setEnabled(False)
-        else:
-            if text != self.toPlainText():
-                self.setPlainText(text)
-            self.setEnabled(True)
-        self._loading = False
-
-    def _on_text_changed(self) -> None:
-        if not self._loading:
-            self._timer.start()
-
-    def flush(self) -> None:
-        """Save a pending edit now."""
-        if self._timer.isActive():
-            self._timer.stop()
-            self.noteEdited.emit(self.toPlainText())
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        self.flush()
-        self.editingFinished.emit()
-        super().focusOutEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape or (
-            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
-            self.flush()
-            self.editingFinished.emit()
-            self.clearFocus()
-            return
-        super().keyPressEvent(event)
+from desktop_app.ui.note_editor import NoteEditor
 
 
 class SidePanel(QWidget):
@@ -135,14 +70,13 @@ class SidePanel(QWidget):
         self.annotation_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.annotation_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.annotation_list.setAccessibleName("Annotations")
-        self.annotation_list.setWordWrap(True)
+        self.annotation_list.setUniformItemSizes(True)  # O(1) layout with 10,000 cards
 
         self.note_label = QLabel("Note")
         self.note_label.setObjectName("noteLabel")
         self.note_editor = NoteEditor()
         self.note_label.setBuddy(self.note_editor)
         self.note_editor.setMaximumHeight(140)
-        self.note_editor.load(None)
 
         self.annotations_label = QLabel("Annotations")
         self.annotations_label.setObjectName("sectionLabel")
@@ -168,34 +102,47 @@ class SidePanel(QWidget):
         self.fit_tag_list()
 
     def _connect_signals(self) -> None:
+        # clicked, not activated: activated also fires on double-click (or on a single click in
+        # some styles), which would toggle the tag twice.
         self.tag_list.clicked.connect(self.on_tag_clicked)
-        self.tag_list.activated.connect(self.on_tag_clicked)
+        self.annotation_list.clicked.connect(lambda _index: self.readerRequested.emit())
         self.add_tag_button.clicked.connect(self.addTagRequested)
         self.annotation_list.selectionModel().currentChanged.connect(self.on_annotation_current)
         self.annotation_model.modelReset.connect(self.on_annotations_reset)
         self.annotation_model.rowsInserted.connect(self._update_annotations_label)
         self.annotation_model.rowsRemoved.connect(self._update_annotations_label)
         self.tag_model.modelReset.connect(self.fit_tag_list)
-        for key, signal in (
-            (Qt.Key.Key_Delete, self.deleteRequested),
-            (Qt.Key.Key_Return, self.readerRequested),
-            (Qt.Key.Key_Enter, self.readerRequested),
-            (Qt.Key.Key_Escape, self.readerRequested),
+        for widget, key, slot in (
+            (self.annotation_list, Qt.Key.Key_Delete, self.deleteRequested.emit),
+            (self.annotation_list, Qt.Key.Key_Return, self.readerRequested.emit),
+            (self.annotation_list, Qt.Key.Key_Enter, self.readerRequested.emit),
+            (self.annotation_list, Qt.Key.Key_Escape, self.readerRequested.emit),
+            (self.tag_list, Qt.Key.Key_Return, self._toggle_current_tag),
+            (self.tag_list, Qt.Key.Key_Enter, self._toggle_current_tag),
+            (self.tag_list, Qt.Key.Key_Space, self._toggle_current_tag),
         ):
-            shortcut = QShortcut(QKeySequence(key), self.annotation_list)
+            shortcut = QShortcut(QKeySequence(key), widget)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(signal)
+            shortcut.activated.connect(slot)
+
+    def _toggle_current_tag(self) -> None:
+        index = self.tag_list.currentIndex()
+        if index.isValid():
+            self.on_tag_clicked(index)
 
     def on_tag_clicked(self, index: QModelIndex) -> None:
         self.tagActivated.emit(self.tag_model.tag_at(index.row()).id)
 
     def on_annotation_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         record = self.annotation_model.record_at(current.row()) if current.isValid() else None
-        self.note_editor.load(None if record is None else record.note)
+        if record is None:
+            self.note_editor.load(None, None)
+        else:
+            self.note_editor.load(record.id, record.note)
         self.annotationSelected.emit(record)
 
     def on_annotations_reset(self) -> None:
-        self.note_editor.load(None)
+        self.note_editor.load(None, None)
         self._update_annotations_label()
 
     def _update_annotations_label(self) -> None:
@@ -223,6 +170,6 @@ class SidePanel(QWidget):
             selection.clearSelection()
             selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
             return
-        index = self.annotation_model.index(row)
+        index = self.annotation_model.index(row, 0)
         selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.annotation_list.scrollTo(index)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from gui_actions import click, drag_select
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from desktop_app.core.highlight_layers import composite
 from desktop_app.ui.add_tag_dialog import AddTagDialog
+
+from gui_actions import click, drag_select
 
 PAPER = "#fbfaf6"
 
@@ -100,8 +101,9 @@ def test_overlapping_annotations_are_layered_not_hidden(launch, qtbot, sample_te
     assert security_paint in pixels_on(app, outside)
     assert coalition_paint not in pixels_on(app, outside)
     # Removing the outer annotation leaves the inner one visible in its own colour.
-    view.clear_selection()
-    qtbot.keyClick(view, "2")  # toggles security off the current (whole) sentence
+    # The tagged selection is now the focus: a click makes the whole sentence current again.
+    click(view, sentence_start + 2)
+    qtbot.keyClick(view, "2")  # toggles security off the whole sentence
     assert bands_at(app, overlap) == [coalition]
     assert bands_at(app, outside) == []
     assert coalition_paint in pixels_on(app, overlap)
@@ -125,7 +127,7 @@ def test_selecting_an_annotation_in_the_panel_scrolls_the_reader_to_it(launch, q
     last_row = annotation_list.model().rowCount() - 1
     target = annotation_list.model().record_at(last_row)
     assert target.exact.startswith("Afterward, Trump")
-    rect = annotation_list.visualRect(annotation_list.model().index(last_row))
+    rect = annotation_list.visualRect(annotation_list.model().index(last_row, 0))
     qtbot.mouseClick(annotation_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert view.focus_span == (target.start, target.end)
     rects = view.span_rects(target.start, target.end)

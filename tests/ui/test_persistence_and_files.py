@@ -6,10 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from gui_actions import drag_select
 from markdown_it import MarkdownIt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
+
+from gui_actions import drag_select
 
 
 def dump(path: Path) -> list[str]:
