@@ -23,19 +23,23 @@ def stage(claimmark: ClaimmarkApplication, output: Path) -> None:
     window = claimmark.window
     reader = window.reader
     window.resize(1280, 800)
-    for keys in ("j", "j1", "2", "jjjj3", "jjjj2", "jjjj1"):
+    text = claimmark.session.document.text
+    for keys in ("jj12", "jjj3", "j3", "jjjj2", "j2"):
         for key in keys:
             QTest.keyClick(reader, key)
-    # A partial, overlapping claim on the defence-spending sentence.
-    text = claimmark.session.document.text
-    start = text.index("raise defense expenditure")
-    reader.select_span(start, start + len("raise defense expenditure to two percent of GDP"))
-    QTest.keyClick(reader, "1")
+    # A partial claim inside a tagged sentence: the overlap shows both colours.
+    start = text.index("two seats short of a controlling number")
+    reader.select_span(start, start + len("two seats short of a controlling number"))
+    QTest.keyClick(reader, "2")
+    # Back to the second sentence, with a note on it.
+    for _ in range(3):
+        QTest.keyClick(reader, "k")
     QTest.keyClick(reader, "n")
     QTest.keyClicks(
-        window.side_panel.note_editor, "Check: NATO-style 2% target, not a treaty duty."
+        window.side_panel.note_editor, "Framing: trade first, security second. Check the agenda."
     )
     QTest.keyClick(window.side_panel.note_editor, Qt.Key.Key_Escape)
+    reader.verticalScrollBar().setValue(0)
     QTimer.singleShot(300, lambda: save(window, output))
 
 

@@ -72,6 +72,11 @@ class DocumentSession(QObject):
         """The open document's annotations in reading order."""
         return sorted(self._annotations.values(), key=reading_order)
 
+    @property
+    def annotation_count(self) -> int:
+        """How many annotations the open document has."""
+        return len(self._annotations)
+
     def annotation(self, annotation_id: int) -> AnnotationRecord | None:
         """An annotation of the open document, or None."""
         return self._annotations.get(annotation_id)

@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
         )
 
     def _update_count(self, _record: AnnotationRecord | None = None) -> None:
-        count = self.annotation_model.rowCount()
+        count = 0 if self.session is None else self.session.annotation_count
         self.count_label.setText(f"{count} annotation{'s' if count != 1 else ''}")
 
     @property
