@@ -98,7 +98,7 @@ def _open_store(db: Path | None) -> LibraryStore:
 
 
 def _import(store: LibraryStore, files: list[Path], out: TextIO, err: TextIO) -> int:
-    from desktop_app.io.file_reader import ImportRefused
+    from desktop_app.io.imported import ImportRefused
     from desktop_app.io.library_transfer import import_file
 
     failures = 0

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+ANCHOR_OK = "ok"
+ANCHOR_NEEDS_REVIEW = "needs_review"
+ANCHOR_ORPHANED = "orphaned"
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentSummary:
@@ -20,6 +24,14 @@ class DocumentSummary:
     imported_at: datetime
     length: int
     annotation_count: int
+    site: str = ""
+    published: str = ""
+    format: str = "text"
+    version_group: int | None = None
+    version_number: int = 1
+    review_count: int = 0
+    opened_at: datetime | None = None
+    canonical_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +43,21 @@ class DocumentRecord:
     source: str
     text: str
     imported_at: datetime
+    format: str = "text"
+    encoding: str = ""
+    author: str = ""
+    site: str = ""
+    published: str = ""
+    canonical_url: str = ""
+    blocks: tuple[tuple[int, int, str], ...] = ()
+    import_notes: tuple[str, ...] = ()
+    version_group: int | None = None
+    version_number: int = 1
+
+    @property
+    def group(self) -> int:
+        """The id every version of this article shares (the first version's id)."""
+        return self.version_group if self.version_group is not None else self.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +96,13 @@ class AnnotationRecord:
     tag_ids: tuple[int, ...]
     created: datetime
     updated: datetime
+    anchor_status: str = "ok"
+    anchor_score: float = 1.0
+    anchor_method: str = "created"
+    previous_exact: str = ""
+    carried_from: str = ""
+
+    @property
+    def needs_attention(self) -> bool:
+        """True when re-anchoring left this annotation for the reader to confirm or place."""
+        return self.anchor_status != "ok"

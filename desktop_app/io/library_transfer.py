@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from desktop_app.io.file_reader import read_document_file
+from desktop_app.io.imported import ImportedDocument
 from desktop_app.io.markdown_export import export_markdown
 from desktop_app.storage.library_store import LibraryStore
 
@@ -19,20 +20,42 @@ class ImportOutcome:
     title: str
     length: int
     already_present: bool
+    notes: tuple[str, ...] = ()
 
 
-def import_file(store: LibraryStore, path: Path) -> ImportOutcome:
+def import_file(store: LibraryStore, path: Path, *, version_of: int | None = None) -> ImportOutcome:
     """Read `path` and add it to the library, unless the library holds the same text already.
 
     Raises ImportRefused (with a one-line reason) and writes nothing when the file is refused.
     """
-    imported = read_document_file(path)
+    return store_imported(store, read_document_file(path), version_of=version_of)
+
+
+def store_imported(
+    store: LibraryStore, imported: ImportedDocument, *, version_of: int | None = None
+) -> ImportOutcome:
+    """Add an imported document (from a file or the clipboard), unless it is already there."""
     existing = store.find_document_with_text(imported.text)
     if existing is not None:
         document = store.document(existing)
         return ImportOutcome(existing, document.title, len(document.text), already_present=True)
-    document = store.add_document(imported.title, imported.source, imported.text)
-    return ImportOutcome(document.id, document.title, len(document.text), already_present=False)
+    document = store.add_document(
+        imported.title,
+        imported.source,
+        imported.text,
+        format=imported.format,
+        encoding=imported.encoding,
+        author=imported.author,
+        site=imported.site,
+        published=imported.published,
+        canonical_url=imported.canonical_url,
+        blocks=[(b.start, b.end, b.kind) for b in imported.blocks],
+        import_notes=imported.notes,
+        version_of=version_of,
+    )
+    return ImportOutcome(
+        document.id, document.title, len(document.text), already_present=False, notes=imported.notes
+    )
 
 
 def render_markdown(store: LibraryStore, document_id: int, now: datetime | None = None) -> str:

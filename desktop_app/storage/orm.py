@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -70,6 +71,26 @@ class Document(Base):
     text: Mapped[str] = mapped_column(Text)
     text_sha256: Mapped[str] = mapped_column(String(64), index=True)
     imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    format: Mapped[str] = mapped_column(Text, default="text", server_default="text")
+    encoding: Mapped[str] = mapped_column(Text, default="", server_default="")
+    author: Mapped[str] = mapped_column(Text, default="", server_default="")
+    site: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # ISO date (YYYY-MM-DD) as the page gave it, or "".
+    published: Mapped[str] = mapped_column(Text, default="", server_default="")
+    canonical_url: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
+    # JSON list of [start, end, kind]: headings, list items, quotes, code (display only).
+    blocks: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    # What the importer could not keep (one remark a line), shown to the reader.
+    import_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Versions of one article share a group (the id of the first version) and are numbered.
+    version_group: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    version_number: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Deleting is undoable: a deleted document is only marked, and purged at the next start.
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    reading_offset: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    focus_start: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    focus_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     annotations: Mapped[list[Annotation]] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True
@@ -108,6 +129,15 @@ class Annotation(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[datetime] = mapped_column(UtcDateTime)
     updated: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Re-anchoring onto a new version: "ok", "needs_review" or "orphaned", how it was placed
+    # (created, position, exact, fuzzy, confirmed, moved), with what score, and the quote it
+    # had in the version it was carried from.
+    anchor_status: Mapped[str] = mapped_column(Text, default="ok", server_default="ok", index=True)
+    anchor_score: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
+    anchor_method: Mapped[str] = mapped_column(Text, default="created", server_default="created")
+    previous_exact: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # uuid of the annotation in the previous version this one was carried from, or "".
+    carried_from: Mapped[str] = mapped_column(String(36), default="", server_default="")
 
     document: Mapped[Document] = relationship(back_populates="annotations")
     tags: Mapped[list[Tag]] = relationship(secondary=annotation_tags, order_by=Tag.position)

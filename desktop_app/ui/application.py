@@ -79,7 +79,7 @@ class ClaimmarkApplication(QObject):
 
     def _import(self, path: Path) -> int | None:
         """Import `path` (or find it in the library); on refusal, say why and return None."""
-        from desktop_app.io.file_reader import ImportRefused
+        from desktop_app.io.imported import ImportRefused
         from desktop_app.io.library_transfer import import_file
 
         assert self.store is not None

@@ -9,17 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.io.file_reader import (
-    DEFAULT_SIZE_LIMIT,
-    SUPPORTED_SUFFIXES,
-    ImportedText,
-    ImportRefused,
-    decode_text,
-    read_document_file,
-)
+from desktop_app.io.file_reader import DEFAULT_SIZE_LIMIT, SUPPORTED_SUFFIXES, read_document_file
+from desktop_app.io.imported import ImportedDocument, ImportRefused
+from desktop_app.io.text_decoding import decode_text
 
-SEED_ARTICLE = Path("/work/shared/seed/000_47b965c51a4adf3f.txt")
-CORPUS = Path("/work/shared/corpus")
+TESTS = Path(__file__).resolve().parents[1]
+SEED_ARTICLE = TESTS.parent / "resources" / "sample-article.txt"  # the seed, as shipped
+CORPUS = TESTS / "data" / "corpus"
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -49,7 +45,7 @@ def test_seed_article_reads_back_exactly() -> None:
     assert imported.format == "text"
     assert imported.encoding == "utf-8"
     assert imported.source == str(SEED_ARTICLE.resolve())
-    assert imported.title == "000 47b965c51a4adf3f"
+    assert imported.title == "sample article"
     assert imported.text.startswith("Japan's freshly appointed leader, Takaichi,")
 
 
@@ -155,13 +151,22 @@ def test_file_exactly_at_the_limit_is_read(tmp_path: Path) -> None:
 
 def test_imported_text_is_frozen() -> None:
     imported = read_document_file(SEED_ARTICLE)
-    assert isinstance(imported, ImportedText)
+    assert isinstance(imported, ImportedDocument)
     with pytest.raises(AttributeError):
         imported.text = "changed"  # type: ignore[misc]
 
 
 def test_supported_suffixes() -> None:
-    assert set(SUPPORTED_SUFFIXES) == {".txt", ".md", ".markdown"}
+    assert set(SUPPORTED_SUFFIXES) == {
+        ".txt",
+        ".md",
+        ".markdown",
+        ".html",
+        ".htm",
+        ".epub",
+        ".docx",
+        ".pdf",
+    }
 
 
 # --- decoding on its own --------------------------------------------------------------------
@@ -171,11 +176,22 @@ def test_decode_text_prefers_strict_utf8() -> None:
     assert decode_text("Tromsø".encode()) == ("Tromsø", "utf-8")
 
 
-def test_decode_text_latin1_never_fails() -> None:
+def test_decode_text_never_fails() -> None:
     every_byte = bytes(range(256))
     text, encoding = decode_text(every_byte)
-    assert encoding == "latin-1"
-    assert text == every_byte.decode("latin-1")
+    assert text.encode(encoding) == every_byte
+
+
+@pytest.mark.parametrize(
+    ("content", "codec"),
+    [
+        ("Президент встретился с премьер-министром в Токио. Переговоры продолжатся.", "koi8_r"),
+        ("日本の首相は東京で米大統領と会談した。貿易と安全保障が議題となった。", "shift_jis"),
+    ],
+)
+def test_decode_text_recognises_non_western_legacy_encodings(content: str, codec: str) -> None:
+    text, _encoding = decode_text(content.encode(codec))
+    assert text == content
 
 
 # --- refusals -------------------------------------------------------------------------------
@@ -274,15 +290,15 @@ def test_just_over_the_limit_does_not_say_twenty_over_twenty(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("report.pdf", "report.pdf: .pdf files cannot be imported yet"),
-        ("page.html", "page.html: .html files cannot be imported yet"),
-        ("README", "README: files without an extension cannot be imported yet"),
+        ("report.odt", "report.odt: .odt files cannot be imported"),
+        ("page.xhtml5", "page.xhtml5: .xhtml5 files cannot be imported"),
+        ("README", "README: files without an extension cannot be imported"),
     ],
 )
 def test_unsupported_suffix(tmp_path: Path, name: str, expected: str) -> None:
     message = refusal(write(tmp_path, name, b"%PDF-1.7 or anything"))
     assert expected in message
-    assert message.endswith("(supported: .txt, .md, .markdown)")
+    assert message.endswith("(supported: .txt, .md, .markdown, .html, .htm, .epub, .docx, .pdf)")
 
 
 @pytest.mark.skipif(

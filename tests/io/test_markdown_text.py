@@ -8,7 +8,7 @@ import pytest
 
 from desktop_app.io.markdown_text import markdown_to_text
 
-GRAIN_CORRIDOR = Path("/work/shared/corpus/grain_corridor.md")
+GRAIN_CORRIDOR = Path(__file__).resolve().parents[1] / "data" / "corpus" / "grain_corridor.md"
 
 
 @pytest.fixture(scope="module")

@@ -83,8 +83,7 @@ def test_a_new_file_is_created_at_the_head_revision(library_path: Path) -> None:
     engine = open_library_engine(library_path)
     engine.dispose()
     assert library_path.is_file()
-    assert query(library_path, "SELECT version_num FROM alembic_version") == [("0001",)]
-    assert HEAD_REVISION == "0001"
+    assert query(library_path, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
     tables = {
         row[0] for row in query(library_path, "SELECT name FROM sqlite_master WHERE type='table'")
     }
@@ -156,7 +155,7 @@ def test_a_database_from_a_newer_claimmark_is_refused_untouched(library_path: Pa
     assert "0999" in message
     assert HEAD_REVISION in message
     assert str(library_path) in message
-    assert (caught.value.stored, caught.value.supported) == ("0999", "0001")
+    assert (caught.value.stored, caught.value.supported) == ("0999", HEAD_REVISION)
     assert digest(library_path) == before
     assert query(library_path, "SELECT * FROM documents") == dump_before
     assert query(library_path, "SELECT version_num FROM alembic_version") == [("0999",)]

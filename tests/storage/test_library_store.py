@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core.anchors import Anchor, anchor_for
 from desktop_app.core.codebook import CodebookError, TagSpec
 from desktop_app.core.records import AnnotationRecord
-from desktop_app.storage import library_store as library_store_module
+from desktop_app.storage import annotation_queries, document_queries
 from desktop_app.storage.library_setup import prepare_library
 from desktop_app.storage.library_store import LibraryStore
 from desktop_app.storage.orm import Annotation, annotation_tags
@@ -48,7 +48,8 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[datetime]]:
     def fake_now() -> datetime:
         return queue.pop(0) if queue else datetime.now(UTC)
 
-    monkeypatch.setattr(library_store_module, "utc_now", fake_now)
+    for module in (annotation_queries, document_queries):
+        monkeypatch.setattr(module, "utc_now", fake_now)
     yield queue
 
 

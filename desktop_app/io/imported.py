@@ -1,0 +1,70 @@
+"""What every importer returns, and how it refuses a file: one shape for all formats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BLOCK_KINDS = (
+    "heading1",
+    "heading2",
+    "heading3",
+    "heading4",
+    "heading5",
+    "heading6",
+    "list_item",
+    "quote",
+    "preformatted",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph (one line of the text) with a role beyond plain paragraph, kept for display.
+
+    `start`/`end` are code points of the document text; `kind` is one of BLOCK_KINDS.
+    """
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedDocument:
+    """A document as read from a file, the clipboard or an export, before it is stored.
+
+    `text` is normalised (desktop_app.core.text_normalise) and is what anchors count in.
+    `notes` are short remarks for the user about what could not be kept (layout of a PDF,
+    say); `encoding` is the character encoding that was used, where there was a choice.
+    """
+
+    title: str
+    source: str
+    text: str
+    format: str
+    encoding: str = ""
+    author: str = ""
+    site: str = ""
+    published: str = ""
+    canonical_url: str = ""
+    blocks: tuple[Block, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+def display_name(path: Path) -> str:
+    """A file name as the user gave it, on one line (a newline in a name is shown escaped)."""
+    return str(path).replace("\n", "\\n").replace("\r", "\\r")
+
+
+class ImportRefused(Exception):
+    """A file Claimmark will not import, for a reason the user can act on (not a bug).
+
+    `str(error)` is a single line, "<file as the user gave it>: <reason>", fit for a status
+    bar, a message box or the command line's one-line failure.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{display_name(path)}: {reason}")
+        self.path = path
+        self.reason = reason

@@ -1,0 +1,263 @@
+"""The documents part of the library store: articles, their metadata, versions and positions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import Session
+
+from desktop_app.core.records import ANCHOR_OK, DocumentRecord, DocumentSummary
+from desktop_app.core.text_normalise import normalise_text
+from desktop_app.storage.errors import NotFoundError
+from desktop_app.storage.orm import Annotation, Document, utc_now
+from desktop_app.storage.store_base import StoreBase, text_digest
+
+Blocks = Sequence[tuple[int, int, str]]
+
+
+def document_record(document: Document) -> DocumentRecord:
+    """The plain record of a Document row."""
+    blocks = tuple(
+        (int(a), int(b), str(kind)) for a, b, kind in json.loads(document.blocks or "[]")
+    )
+    notes = tuple(line for line in document.import_notes.split("\n") if line)
+    return DocumentRecord(
+        id=document.id,
+        title=document.title,
+        source=document.source,
+        text=document.text,
+        imported_at=document.imported_at,
+        format=document.format,
+        encoding=document.encoding,
+        author=document.author,
+        site=document.site,
+        published=document.published,
+        canonical_url=document.canonical_url,
+        blocks=blocks,
+        import_notes=notes,
+        version_group=document.version_group,
+        version_number=document.version_number,
+    )
+
+
+class DocumentQueries(StoreBase):
+    """Reading and changing the library's documents."""
+
+    def add_document(
+        self,
+        title: str,
+        source: str,
+        text: str,
+        *,
+        format: str = "text",
+        encoding: str = "",
+        author: str = "",
+        site: str = "",
+        published: str = "",
+        canonical_url: str = "",
+        blocks: Blocks = (),
+        import_notes: Sequence[str] = (),
+        version_of: int | None = None,
+    ) -> DocumentRecord:
+        """Store a new document (`text` is normalised here if the importer has not done so).
+
+        With `version_of`, the document becomes the next version of that document's article.
+        """
+        text = normalise_text(text)
+        with Session(self.engine) as session, session.begin():
+            group, number = None, 1
+            if version_of is not None:
+                earlier = self._live(session, version_of)
+                group = earlier.version_group or earlier.id
+                latest = session.scalar(
+                    select(func.max(Document.version_number)).where(
+                        (Document.version_group == group) | (Document.id == group)
+                    )
+                )
+                number = (latest or 1) + 1
+                if earlier.version_group is None:
+                    earlier.version_group = group
+            document = Document(
+                title=" ".join(title.split()) or "Untitled",
+                source=source,
+                text=text,
+                text_sha256=text_digest(text),
+                imported_at=utc_now(),
+                format=format,
+                encoding=encoding,
+                author=author,
+                site=site,
+                published=published,
+                canonical_url=canonical_url,
+                blocks=json.dumps([list(block) for block in blocks]),
+                import_notes="\n".join(" ".join(n.split()) for n in import_notes),
+                version_group=group,
+                version_number=number,
+            )
+            session.add(document)
+            session.flush()
+            return document_record(document)
+
+    @staticmethod
+    def _live(session: Session, document_id: int) -> Document:
+        document = session.get(Document, document_id)
+        if document is None or document.deleted_at is not None:
+            raise NotFoundError(f"There is no document {document_id} in this library.")
+        return document
+
+    def find_document_with_text(self, text: str) -> int | None:
+        """Id of a document whose text equals `text` (after normalisation), if any."""
+        digest = text_digest(normalise_text(text))
+        with Session(self.engine) as session:
+            return session.scalar(
+                select(Document.id)
+                .where(Document.text_sha256 == digest, Document.deleted_at.is_(None))
+                .order_by(Document.id)
+            )
+
+    def version_candidates(self, canonical_url: str, title: str) -> list[DocumentSummary]:
+        """Latest versions of articles that a newly imported one may be a new version of:
+        the same canonical URL, else the same title (ignoring case and spacing)."""
+        key = " ".join(title.split()).casefold()
+        return [
+            d
+            for d in self.documents()
+            if (canonical_url and d.canonical_url == canonical_url)
+            or (key and " ".join(d.title.split()).casefold() == key)
+        ]
+
+    def document(self, document_id: int) -> DocumentRecord:
+        """The document with its full text, or NotFoundError (also for a deleted one)."""
+        with Session(self.engine) as session:
+            return document_record(self._live(session, document_id))
+
+    def documents(self, *, all_versions: bool = False) -> list[DocumentSummary]:
+        """The library, oldest first, without texts: by default one row per article (its
+        latest version); with `all_versions`, every version."""
+        counts = (
+            select(
+                Annotation.document_id,
+                func.count().label("n"),
+                func.sum(func.iif(Annotation.anchor_status != ANCHOR_OK, 1, 0)).label("review"),
+            )
+            .group_by(Annotation.document_id)
+            .subquery()
+        )
+        query = (
+            select(
+                Document.id,
+                Document.title,
+                Document.source,
+                Document.imported_at,
+                func.length(Document.text),
+                func.coalesce(counts.c.n, 0),
+                Document.site,
+                Document.published,
+                Document.format,
+                Document.version_group,
+                Document.version_number,
+                func.coalesce(counts.c.review, 0),
+                Document.opened_at,
+                Document.canonical_url,
+            )
+            .outerjoin(counts, counts.c.document_id == Document.id)
+            .where(Document.deleted_at.is_(None))
+            .order_by(Document.id)
+        )
+        with Session(self.engine) as session:
+            rows = session.execute(query).all()
+        summaries = [DocumentSummary(*row) for row in rows]
+        if all_versions:
+            return summaries
+        latest: dict[int, DocumentSummary] = {}
+        for summary in summaries:
+            group = summary.version_group or summary.id
+            if group not in latest or summary.version_number > latest[group].version_number:
+                latest[group] = summary
+        return sorted(latest.values(), key=lambda s: s.id)
+
+    def versions(self, document_id: int) -> list[DocumentSummary]:
+        """Every version of the article `document_id` belongs to, oldest first."""
+        group = self.document(document_id).group
+        return [d for d in self.documents(all_versions=True) if (d.version_group or d.id) == group]
+
+    def document_count(self) -> int:
+        """How many articles the library holds (versions of one article count once)."""
+        return len(self.documents())
+
+    def rename_document(self, document_id: int, title: str) -> DocumentRecord:
+        """Give a document another title (its text never changes)."""
+        title = " ".join(title.split())
+        if not title:
+            raise ValueError("a document needs a title")
+        with Session(self.engine) as session, session.begin():
+            document = self._live(session, document_id)
+            document.title = title
+            session.flush()
+            return document_record(document)
+
+    def delete_document(self, document_id: int) -> None:
+        """Delete a document with its annotations, undoably until the library is next opened."""
+        with Session(self.engine) as session, session.begin():
+            self._live(session, document_id).deleted_at = utc_now()
+
+    def restore_document(self, document_id: int) -> None:
+        """Undo `delete_document`."""
+        with Session(self.engine) as session, session.begin():
+            document = session.get(Document, document_id)
+            if document is None:
+                raise NotFoundError(f"There is no document {document_id} in this library.")
+            document.deleted_at = None
+
+    def purge_deleted_documents(self) -> int:
+        """Remove documents deleted in an earlier session for good; returns how many."""
+        with Session(self.engine) as session, session.begin():
+            doomed = session.scalars(select(Document).where(Document.deleted_at.is_not(None)))
+            count = 0
+            for document in doomed:
+                session.delete(document)
+                count += 1
+            return count
+
+    def mark_opened(self, document_id: int) -> None:
+        """Remember that the document was just opened (File › Open Recent)."""
+        with Session(self.engine) as session, session.begin():
+            session.execute(
+                update(Document).where(Document.id == document_id).values(opened_at=utc_now())
+            )
+
+    def recent_documents(self, limit: int = 10) -> list[DocumentSummary]:
+        """The documents opened most recently, newest first."""
+        opened = [d for d in self.documents(all_versions=True) if d.opened_at is not None]
+        opened.sort(key=lambda d: d.opened_at, reverse=True)  # type: ignore[arg-type, return-value]
+        return opened[:limit]
+
+    def set_reading_position(
+        self, document_id: int, offset: int, focus: tuple[int, int] | None
+    ) -> None:
+        """Remember where the reader was in a document (scroll offset and sentence focus)."""
+        with Session(self.engine) as session, session.begin():
+            session.execute(
+                update(Document)
+                .where(and_(Document.id == document_id))
+                .values(
+                    reading_offset=max(0, offset),
+                    focus_start=None if focus is None else focus[0],
+                    focus_end=None if focus is None else focus[1],
+                )
+            )
+
+    def reading_position(self, document_id: int) -> tuple[int, tuple[int, int] | None]:
+        """The remembered scroll offset (code points) and sentence focus of a document."""
+        with Session(self.engine) as session:
+            row = session.execute(
+                select(Document.reading_offset, Document.focus_start, Document.focus_end).where(
+                    Document.id == document_id
+                )
+            ).first()
+        if row is None:
+            return 0, None
+        offset, start, end = row
+        return offset, (None if start is None or end is None else (start, end))
