@@ -7,7 +7,8 @@ compare, hand to another thread, or use to undo a change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import PurePath
 
 ANCHOR_OK = "ok"
 ANCHOR_NEEDS_REVIEW = "needs_review"
@@ -53,6 +54,11 @@ class DocumentRecord:
     import_notes: tuple[str, ...] = ()
     version_group: int | None = None
     version_number: int = 1
+
+    @property
+    def byline(self) -> str:
+        """Author, site and date as shown under the title (the source when none is known)."""
+        return byline(self.author, self.site, self.published, self.source)
 
     @property
     def group(self) -> int:
@@ -106,3 +112,27 @@ class AnnotationRecord:
     def needs_attention(self) -> bool:
         """True when re-anchoring left this annotation for the reader to confirm or place."""
         return self.anchor_status != "ok"
+
+
+def byline(author: str, site: str, published: str, source: str) -> str:
+    """The line under a title: "By Ana Ruiz · Example Daily · 12 March 2026", or the source."""
+    parts = []
+    if author.strip():
+        parts.append(author if author.lower().startswith("by ") else f"By {author}")
+    if site.strip():
+        parts.append(site)
+    if published.strip():
+        parts.append(readable_date(published))
+    if parts:
+        return " · ".join(parts)
+    # A file path says little and takes a whole line: its name is enough.
+    return PurePath(source).name if "/" in source or "\\" in source else source
+
+
+def readable_date(iso_date: str) -> str:
+    """ "2026-03-12" as "12 March 2026"; anything else unchanged."""
+    try:
+        moment = date.fromisoformat(iso_date[:10])
+    except ValueError:
+        return iso_date
+    return f"{moment.day} {moment:%B %Y}"

@@ -4,10 +4,12 @@ article before SQLAlchemy (~0.2 s to import) and the full library are loaded beh
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.core.records import byline
 from desktop_app.storage.schema_version import (
     HEAD_REVISION,
     ForeignDatabaseError,
@@ -18,11 +20,12 @@ from desktop_app.storage.schema_version import (
 
 @dataclass(frozen=True, slots=True)
 class Preview:
-    """What the first paint shows: the last open document's title, source and text."""
+    """What the first paint shows: the last open document as the reader will show it."""
 
     title: str
-    source: str
+    byline: str
     text: str
+    blocks: tuple[tuple[int, int, str], ...]
 
 
 def peek_last_document(path: Path) -> Preview | None:
@@ -37,12 +40,21 @@ def peek_last_document(path: Path) -> Preview | None:
         connection = read_only_connection(path, timeout=0.2)
         try:
             row = connection.execute(
-                "SELECT d.title, d.source, d.text FROM documents d "
-                "JOIN app_settings s ON s.key = 'last_document_id' "
-                "AND d.id = CAST(s.value AS INTEGER)"
+                "SELECT d.title, d.author, d.site, d.published, d.source, d.text, d.blocks "
+                "FROM documents d JOIN app_settings s ON s.key = 'last_document_id' "
+                "AND d.id = CAST(s.value AS INTEGER) WHERE d.deleted_at IS NULL"
             ).fetchone()
         finally:
             connection.close()
-    except (sqlite3.Error, OSError, ForeignDatabaseError):
+        if row is None:
+            return None
+        title, author, site, published, source, text, blocks = row
+        stored = json.loads(blocks or "[]")
+        return Preview(
+            title,
+            byline(author, site, published, source),
+            text,
+            tuple((int(a), int(b), str(kind)) for a, b, kind in stored),
+        )
+    except (sqlite3.Error, OSError, ForeignDatabaseError, ValueError):
         return None
-    return None if row is None else Preview(*row)

@@ -51,7 +51,7 @@ class ClaimmarkApplication(QObject):
     def _show_preview(self) -> None:
         preview = peek_last_document(self.database)
         if preview is not None:
-            self.window.show_preview(preview.title, preview.source, preview.text)
+            self.window.show_preview(preview.title, preview.byline, preview.text, preview.blocks)
         elif not self.database.exists():
             self.window.show_preview(*sample_article())
 

@@ -7,7 +7,7 @@ accepts is in code points of the document text, converted by its PositionMap.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -31,15 +31,19 @@ from desktop_app.core.offsets import PositionMap
 from desktop_app.ui.reading_style import (
     LIGHT,
     LINE_HEIGHT_PERCENT,
+    MAX_ZOOM,
     MEASURE_CHARACTERS,
+    MIN_ZOOM,
     Palette,
     interface_font,
+    monospace_font,
     reading_font,
 )
 
 log = logging.getLogger(__name__)
 
 DOCUMENT_MARGIN = 28.0
+HEADING_SCALE = {1: 1.45, 2: 1.25, 3: 1.12}
 
 
 class ArticleView(QTextBrowser):
@@ -80,53 +84,111 @@ class ArticleView(QTextBrowser):
         self._focus_span: tuple[int, int] | None = None
         self._runs = RunIndex()
         self._document: QTextDocument | None = None
+        self._content: tuple[str, str, str, tuple[tuple[int, int, str], ...]] = ("", "", "", ())
         self._apply_palette()
 
     # -- showing a document --------------------------------------------------------------------
 
-    def show_document(self, title: str, source: str, text: str, layers: Iterable[Layer]) -> None:
-        """Show `text` under its title and source line, with `layers` highlighted.
+    def show_document(
+        self,
+        title: str,
+        byline: str,
+        text: str,
+        layers: Iterable[Layer],
+        blocks: Sequence[tuple[int, int, str]] = (),
+    ) -> None:
+        """Show `text` under its title and byline, with its blocks styled and `layers` marked.
 
         The document is built off-screen and attached once (an attached document relays out on
         every change). Highlights are not character formats: they are painted under the text
         from a RunIndex, so 10,000 of them cost nothing to load and one changes in microseconds.
         """
+        self._content = (title, byline, text, tuple(blocks))
+        self._runs = RunIndex(layers)
+        self._focus_span = None
+        self._attach(self._build_document())
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _build_document(self) -> QTextDocument:
+        title, byline, text, blocks = self._content
         document = QTextDocument(self)
         document.setUndoRedoEnabled(False)
         document.setDocumentMargin(DOCUMENT_MARGIN)
         document.setDefaultFont(reading_font(self._zoom))
         cursor = QTextCursor(document)
         cursor.beginEditBlock()
-        cursor.setBlockFormat(self._title_block_format())
-        cursor.insertText(" ".join(title.split()) or "Untitled", self._title_char_format())
-        if source.strip():
-            cursor.insertBlock(self._source_block_format(), self._source_char_format())
-            cursor.insertText(" ".join(source.split()))
-        cursor.insertBlock(self._body_block_format(), QTextCharFormat())
+        title = " ".join(title.split()) or "Untitled"
+        # A text that opens with its own title as a heading needs no second copy above it.
+        repeats_title = bool(blocks) and blocks[0][0] == 0 and text[: blocks[0][1]] == title
+        if not repeats_title:
+            cursor.setBlockFormat(self._title_block_format())
+            cursor.insertText(title, self._title_char_format())
+        if byline.strip():
+            if not repeats_title:
+                cursor.insertBlock()
+            cursor.setBlockFormat(self._source_block_format())
+            cursor.insertText(" ".join(byline.split()), self._source_char_format())
+        if not cursor.atStart():
+            cursor.insertBlock()
+        cursor.setBlockFormat(self._body_block_format())
+        cursor.setBlockCharFormat(QTextCharFormat())
         base = cursor.position()
-        cursor.insertText(text)
-        cursor.endEditBlock()
+        cursor.insertText(text, QTextCharFormat())
         self._text = text
         self.positions = PositionMap(text, base)
+        for start, end, kind in blocks:
+            self._style_block(cursor, start, end, kind)
+        cursor.endEditBlock()
         shown = document.characterCount() - 1 - base
         if shown != self.positions.utf16_length:
             # Qt changed the text on the way in: every highlight would be off. A bug, not input.
             log.error(
                 "reader shows %d UTF-16 units of a %d-unit text", shown, self.positions.utf16_length
             )
-        self._focus_span = None
-        self._runs = RunIndex(layers)
+        return document
+
+    def _attach(self, document: QTextDocument) -> None:
         previous = self._document
         self.setDocument(document)
         self._document = document
         if previous is not None:
             previous.deleteLater()  # setDocument leaves the old one alive: it would leak
-        self.moveCursor(QTextCursor.MoveOperation.Start)
         self._update_measure()
 
-    def shows_text(self, text: str) -> bool:
-        """True when the reader already shows exactly `text` (the start-up preview, say)."""
-        return self._text == text and self.positions.length == len(text)
+    def _style_block(self, cursor: QTextCursor, start: int, end: int, kind: str) -> None:
+        """Give a heading, list item, quote or code line its look (the text is unchanged)."""
+        block_format = QTextBlockFormat()
+        char_format = QTextCharFormat()
+        em = self._em()
+        if kind.startswith("heading"):
+            level = int(kind[-1]) if kind[-1].isdigit() else 2
+            font = reading_font(self._zoom)
+            font.setPointSizeF(font.pointSizeF() * HEADING_SCALE.get(level, 1.0))
+            font.setWeight(font.Weight.Bold)
+            char_format.setFont(font)
+            block_format.setTopMargin(em * 0.5)
+            block_format.setBottomMargin(em * 0.35)
+        elif kind == "list_item":
+            block_format.setLeftMargin(em * 1.1)
+            block_format.setBottomMargin(em * 0.25)
+        elif kind == "quote":
+            block_format.setLeftMargin(em * 1.4)
+            char_format.setFontItalic(True)
+        elif kind == "preformatted":
+            char_format.setFont(monospace_font(reading_font(self._zoom).pointSizeF() * 0.85))
+            block_format.setBottomMargin(0)
+            block_format.setLeftMargin(em * 0.8)
+        else:
+            return
+        self._select(cursor, start, end)
+        cursor.mergeCharFormat(char_format)
+        cursor.mergeBlockFormat(block_format)
+
+    def shows(
+        self, title: str, byline: str, text: str, blocks: Sequence[tuple[int, int, str]] = ()
+    ) -> bool:
+        """True when the reader already shows exactly this (the start-up preview, say)."""
+        return self._content == (title, byline, text, tuple(blocks)) and self._document is not None
 
     def refresh_layers(self, layers: Iterable[Layer], start: int, end: int) -> None:
         """Redraw the highlights on `[start, end)` from `layers` (every layer overlapping it)."""
@@ -201,37 +263,31 @@ class ArticleView(QTextBrowser):
 
     def set_zoom(self, step: int) -> None:
         """Change the reading size, keeping the reading position."""
-        from desktop_app.ui.reading_style import MAX_ZOOM, MIN_ZOOM
-
         step = max(MIN_ZOOM, min(MAX_ZOOM, step))
         if step == self._zoom:
             return
-        anchor = self.cursorForPosition(self.viewport().rect().topLeft()).position()
         self._zoom = step
-        document = self.document()
-        document.setDefaultFont(reading_font(step))
-        cursor = QTextCursor(document)
-        cursor.beginEditBlock()
-        title_block = document.firstBlock()
-        cursor.setPosition(title_block.position())
-        cursor.setBlockFormat(self._title_block_format())
-        cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
-        cursor.mergeCharFormat(self._title_char_format())
-        if self.positions.base > title_block.length():
-            source_block = title_block.next()
-            cursor.setPosition(source_block.position())
-            cursor.setBlockFormat(self._source_block_format())
-            cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
-            cursor.mergeCharFormat(self._source_char_format())
-        cursor.setPosition(self.positions.base)
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-        cursor.mergeBlockFormat(self._body_block_format())
-        cursor.endEditBlock()
-        self._update_measure()
-        keep = QTextCursor(document)
-        keep.setPosition(min(anchor, document.characterCount() - 1))
-        rect = self.cursorRect(keep)
-        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + rect.top())
+        if self._document is None:
+            return
+        top = self.top_offset()
+        caret = self.textCursor().position()
+        self._attach(self._build_document())
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(caret, self.document().characterCount() - 1))
+        self.setTextCursor(cursor)
+        self.scroll_to_offset(top)
+
+    def top_offset(self) -> int:
+        """Code-point offset of the text at the top of the view (to come back to it later)."""
+        position = self.cursorForPosition(self.viewport().rect().topLeft()).position()
+        return self.positions.from_qt(position)
+
+    def scroll_to_offset(self, offset: int) -> None:
+        """Scroll so that the line holding `offset` is at the top of the view."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.positions.to_qt(offset))
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + self.cursorRect(cursor).top())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -152,9 +153,11 @@ class MainWindow(QMainWindow):
 
     # -- the library ---------------------------------------------------------------------------
 
-    def show_preview(self, title: str, source: str, text: str) -> None:
+    def show_preview(
+        self, title: str, byline: str, text: str, blocks: Sequence[tuple[int, int, str]] = ()
+    ) -> None:
         """Show an article before the library is open, so the first paint is the article."""
-        self.reader.show_document(title, source, text, [])
+        self.reader.show_document(title, byline, text, [], blocks)
         self.setWindowTitle(f"{title} — {APP_NAME}")
 
     def attach_session(self, session: DocumentSession) -> None:

@@ -124,11 +124,16 @@ class ReadingController(QObject):
         assert self.session is not None and self.session.document is not None
         document = self.session.document
         annotations = self.session.annotations()
-        if self.reader.shows_text(document.text):
+        shown = (document.title, document.byline, document.text, document.blocks)
+        if self.reader.shows(*shown):
             self.reader.refresh_layers(self._layers(annotations), 0, len(document.text))
         else:
             self.reader.show_document(
-                document.title, document.source, document.text, self._layers(annotations)
+                document.title,
+                document.byline,
+                document.text,
+                self._layers(annotations),
+                document.blocks,
             )
         self.tag_model.set_tags(self.session.tags, self.session.tag_counts())
         self.annotation_model.set_annotations(annotations)

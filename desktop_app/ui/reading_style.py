@@ -61,6 +61,13 @@ def interface_font(point_size: float | None = None) -> QFont:
     return font
 
 
+def monospace_font(point_size: float) -> QFont:
+    """The system's fixed-width face, for code and preformatted lines."""
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSizeF(point_size)
+    return font
+
+
 def _available(families: list[str]) -> list[str]:
     installed = set(QFontDatabase.families())
     chosen = [f for f in families if f in installed]

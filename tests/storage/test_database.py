@@ -275,7 +275,7 @@ def test_a_newer_database_is_refused_whatever_its_path(tmp_path: Path, name: str
 @pytest.mark.parametrize("name", SPECIAL_NAMES)
 def test_peek_reads_a_library_whatever_its_path(tmp_path: Path, name: str) -> None:
     path = library_copy_at(tmp_path, name)
-    assert peek_last_document(path) == Preview("Doc 1", "doc1.txt", "Text of document 1.")
+    assert peek_last_document(path) == Preview("Doc 1", "doc1.txt", "Text of document 1.", ())
 
 
 # --- quick peek -----------------------------------------------------------------------------
@@ -316,12 +316,14 @@ def test_peek_shows_the_last_document(library_path: Path, sample_text: str) -> N
 
     preview = peek_last_document(library_path)
 
-    assert preview == Preview("Takaichi meets Trump", "sample.txt", sample_text)
+    assert preview == Preview("Takaichi meets Trump", "sample.txt", sample_text, ())
 
     store = LibraryStore.open(library_path)
     store.set_setting(LAST_DOCUMENT_KEY, "2")
     store.close()
-    assert peek_last_document(library_path) == Preview("Doc 2", "doc2.txt", "Text of document 2.")
+    assert peek_last_document(library_path) == Preview(
+        "Doc 2", "doc2.txt", "Text of document 2.", ()
+    )
 
 
 def test_peek_sees_a_setting_while_the_library_is_open(store: LibraryStore) -> None:
@@ -329,7 +331,7 @@ def test_peek_sees_a_setting_while_the_library_is_open(store: LibraryStore) -> N
     store.set_setting(LAST_DOCUMENT_KEY, str(added.id))
     assert store.path is not None
     assert peek_last_document(store.path) == Preview(
-        "Open", "open.txt", "Still open in the window."
+        "Open", "open.txt", "Still open in the window.", ()
     )
 
 

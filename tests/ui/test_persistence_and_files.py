@@ -47,7 +47,10 @@ def test_restart_shows_the_same_annotations_and_document(launch, qtbot, tmp_path
     ]
     assert restored[1].note == "Costs: 2 % of GDP 😀"
     assert second.window.annotation_model.rowCount() == 2
-    assert second.window.reader.shows_text(second.session.document.text)
+    document = second.session.document
+    assert second.window.reader.shows(
+        document.title, document.byline, document.text, document.blocks
+    )
 
 
 def test_window_geometry_and_zoom_are_remembered(launch, qtbot, tmp_path):
