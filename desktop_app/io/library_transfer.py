@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.io.file_reader import read_document_file
 from desktop_app.io.imported import ImportedDocument
 from desktop_app.io.markdown_export import export_markdown
-from desktop_app.storage.library_store import LibraryStore
+
+if TYPE_CHECKING:
+    from desktop_app.storage.library_store import LibraryStore
 
 
 @dataclass(frozen=True, slots=True)

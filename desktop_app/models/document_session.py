@@ -36,9 +36,17 @@ class DocumentSession(QObject):
         annotationRemoved(object): an AnnotationRecord of the open document was removed.
         annotationUpdated(object, object): old and new record of a changed annotation.
         tagsChanged(): the codebook changed (added, removed, reordered).
+        documentClosing(int): the open document is about to be replaced or closed.
+        documentClosed(): no document is open any more (the last one was deleted).
+        documentRetitled(): the open document was renamed.
+        libraryChanged(): documents were added, renamed, deleted or restored.
     """
 
     documentOpened = Signal()
+    documentClosing = Signal(int)
+    documentClosed = Signal()
+    documentRetitled = Signal()
+    libraryChanged = Signal()
     annotationAdded = Signal(object)
     annotationRemoved = Signal(object)
     annotationUpdated = Signal(object, object)
@@ -107,6 +115,8 @@ class DocumentSession(QObject):
         from desktop_app.storage.library_store import LAST_DOCUMENT_KEY
 
         document = self.store.document(document_id)
+        if self.document is not None:
+            self.documentClosing.emit(self.document.id)
         self.document = document
         self.sentences = SentenceIndex(document.text)
         self._annotations = {a.id: a for a in self.store.annotations(document_id)}
@@ -114,7 +124,57 @@ class DocumentSession(QObject):
         for annotation in self._annotations.values():
             self._count(annotation, +1)
         self.store.set_setting(LAST_DOCUMENT_KEY, str(document_id))
+        self.store.mark_opened(document_id)
         self.documentOpened.emit()
+
+    def close_document(self) -> None:
+        """Show no document (the library is empty)."""
+        if self.document is not None:
+            self.documentClosing.emit(self.document.id)
+        self.document = None
+        self.sentences = None
+        self._annotations = {}
+        self._tag_counts = Counter()
+        self.documentClosed.emit()
+
+    # -- the library ---------------------------------------------------------------------------
+
+    def add_imported(self, document_id: int) -> None:
+        """A document was added to the library (by an import running elsewhere)."""
+        self.libraryChanged.emit()
+
+    def rename_document(self, document_id: int, title: str) -> None:
+        """Give a document another title."""
+        renamed = self.store.rename_document(document_id, title)
+        if self.document is not None and self.document.id == document_id:
+            self.document = renamed
+            self.documentRetitled.emit()
+        self.libraryChanged.emit()
+
+    def delete_document(self, document_id: int) -> None:
+        """Delete a document (undoably); if it is open, open the next one instead."""
+        was_open = self.document is not None and self.document.id == document_id
+        self.store.delete_document(document_id)
+        if was_open:
+            recent = [d.id for d in self.store.recent_documents(2) if d.id != document_id]
+            remaining = recent or [d.id for d in self.store.documents()]
+            if remaining:
+                self.open_document(remaining[0])
+            else:
+                self.close_document()
+        self.libraryChanged.emit()
+
+    def restore_document(self, document_id: int, *, reopen: bool) -> None:
+        """Undo a deletion; `reopen` shows the document again if it was open when deleted."""
+        self.store.restore_document(document_id)
+        if reopen:
+            self.open_document(document_id)
+        self.libraryChanged.emit()
+
+    def reload_annotations_of_open_document(self) -> None:
+        """Re-read every annotation of the open document (after a bulk change elsewhere)."""
+        if self.document is not None:
+            self.open_document(self.document.id)
 
     def ensure_open(self, document_id: int) -> None:
         """Open `document_id` unless it is already open (undo of a change made elsewhere)."""

@@ -8,7 +8,9 @@ from desktop_app.storage.library_store import LAST_DOCUMENT_KEY, LibraryStore
 
 
 def prepare_library(store: LibraryStore) -> None:
-    """Give a new library the default codebook (trade, security, coalition)."""
+    """Give a new library the default codebook (trade, security, coalition), and remove for
+    good the documents deleted (undoably) in an earlier session."""
+    store.purge_deleted_documents()
     if not store.tags():
         store.seed_codebook(load_default_codebook(resource_path("codebook.json")).tags)
 

@@ -1,11 +1,13 @@
-"""Start-up and file opening: the window first, then the library behind it.
+"""Start-up, imports and opening: the window first, then the library behind it.
 
 The first paint shows the article (read with plain sqlite3, or the sample from resources);
 SQLAlchemy, migrations and annotations load right after, on the next turn of the event loop.
+Files and clipboard contents are imported on a worker thread (ImportController).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,18 +22,27 @@ from desktop_app.ui.settings import AppSettings
 if TYPE_CHECKING:
     from desktop_app.models.document_session import DocumentSession
     from desktop_app.storage.library_store import LibraryStore
+    from desktop_app.ui.import_controller import ImportController, ImportReport
+
+EMPTY_LIBRARY = (
+    "The library is empty. Open an article with Ctrl+O, drop a file on this window, "
+    "or paste one with Ctrl+Shift+V."
+)
 
 
 class ClaimmarkApplication(QObject):
-    """Owns the window, the library store and the open-document session.
+    """Owns the window, the library store, the open-document session and the importer.
 
     Signals:
-        ready(): the library is open and the window is interactive.
+        ready(): the library is open and the start document is shown (after importing the
+            file named on the command line, if any).
         failed(str): the library could not be opened; the window says why, then closes.
+        imported(object): an import finished (its ImportReport), after its document opened.
     """
 
     ready = Signal()
     failed = Signal(str)
+    imported = Signal(object)
 
     def __init__(self, database: Path, settings_file: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,7 +50,10 @@ class ClaimmarkApplication(QObject):
         self.window = MainWindow(AppSettings(settings_file))
         self.store: LibraryStore | None = None
         self.session: DocumentSession | None = None
-        self.window.openFileRequested.connect(self.on_open_file_requested)
+        self.imports: ImportController | None = None
+        self._starting = False
+        self.window.openFilesRequested.connect(self.import_files)
+        self.window.pasteRequested.connect(self.import_clipboard)
 
     def start(self, file: Path | None = None) -> None:
         """Show the window at once, then open the library on the next event-loop turn."""
@@ -53,14 +67,16 @@ class ClaimmarkApplication(QObject):
         if preview is not None:
             self.window.show_preview(preview.title, preview.byline, preview.text, preview.blocks)
         elif not self.database.exists():
-            self.window.show_preview(*sample_article())
+            title, source, text = sample_article()
+            self.window.show_preview(title, source, text)
 
     def finish_startup(self, file: Path | None = None) -> None:
-        """Open (or create) the library, then the named file or the last document."""
+        """Open (or create) the library, then the last document, and import `file` if named."""
         from desktop_app.models.document_session import DocumentSession
         from desktop_app.storage.errors import LibraryError
         from desktop_app.storage.library_setup import prepare_library, start_document
-        from desktop_app.storage.library_store import LibraryStore
+        from desktop_app.storage.library_store import LAST_DOCUMENT_KEY, LibraryStore
+        from desktop_app.ui.import_controller import ImportController
 
         try:
             store = LibraryStore.open(self.database)
@@ -72,33 +88,72 @@ class ClaimmarkApplication(QObject):
             return
         self.store = store
         self.session = DocumentSession(store, self)
-        document_id = self._import(file) if file is not None else None
-        self.session.open_document(document_id or start_document(store))
+        self.imports = ImportController(store, self.window.import_progress, self)
+        self.imports.finished.connect(self.on_import_finished)
+        if file is None or (store.setting(LAST_DOCUMENT_KEY) is not None and store.documents()):
+            self.session.open_document(start_document(store))
         self.window.attach_session(self.session)
-        self.ready.emit()
+        if self.session.document is None:
+            self.window.show_placeholder(EMPTY_LIBRARY)
+        if file is None:
+            self.ready.emit()
+            return
+        self._starting = True
+        self.imports.import_paths([file])
 
-    def _import(self, path: Path) -> int | None:
-        """Import `path` (or find it in the library); on refusal, say why and return None."""
-        from desktop_app.io.imported import ImportRefused
-        from desktop_app.io.library_transfer import import_file
+    # -- imports -------------------------------------------------------------------------------
 
-        assert self.store is not None
-        try:
-            return import_file(self.store, path).document_id
-        except ImportRefused as refusal:
-            self.window.show_error(str(refusal))
-            return None
-
-    def on_open_file_requested(self, path: str) -> None:
-        """File › Open…: import the file and show it; a refused file leaves everything as it was."""
-        if self.session is None:
+    def import_files(self, paths: Sequence[str]) -> None:
+        """File › Open…, a drop, or the command line: import in the background, then open."""
+        if self.imports is None:
             return
         self.window.side_panel.note_editor.flush()
-        document_id = self._import(Path(path))
-        if document_id is not None:
-            self.session.open_document(document_id)
+        self.imports.import_paths([Path(p) for p in paths])
+
+    def import_clipboard(self, html: str | None, text: str | None) -> None:
+        """Ctrl+Shift+V: a new document from the clipboard."""
+        if self.imports is not None:
+            self.imports.import_clipboard(html, text)
+
+    def on_import_finished(self, report: ImportReport) -> None:
+        """Open what was imported; explain what was refused, one line a file."""
+        assert self.session is not None
+        added = [o for o in report.outcomes if not o.already_present]
+        if report.outcomes:
+            self.session.libraryChanged.emit()
+            self.session.open_document(report.outcomes[0].document_id)
+        if report.failures:
+            header = (
+                f"{len(report.failures)} of {len(report.failures) + len(report.outcomes)} "
+                "files could not be imported:\n"
+                if len(report.failures) + len(report.outcomes) > 1
+                else ""
+            )
+            self.window.show_error(header + "\n".join(report.failures))
+        if report.cancelled:
+            self.window.show_status(f"Import cancelled; {len(added)} imported before that.")
+        elif added:
+            notes = [note for outcome in added for note in outcome.notes]
+            count = f"Imported {len(added)} document{'s' if len(added) != 1 else ''}."
+            self.window.show_status(" ".join([count, *notes[:1]]))
+        elif report.outcomes:
+            self.window.show_status("Already in the library: opened it.")
+        if self.session.document is None and self._starting and self.store is not None:
+            # The file named at start-up was refused: fall back to what a plain start opens.
+            from desktop_app.storage.library_setup import start_document
+
+            self.session.open_document(start_document(self.store))
+            self.session.libraryChanged.emit()
+        if self.session.document is None:
+            self.window.show_placeholder(EMPTY_LIBRARY)
+        self.imported.emit(report)
+        if self._starting:
+            self._starting = False
+            self.ready.emit()
 
     def shutdown(self) -> None:
-        """Release the library file (called after the event loop ends)."""
+        """Stop imports and release the library file (called after the event loop ends)."""
+        if self.imports is not None:
+            self.imports.shutdown()
         if self.store is not None:
             self.store.close()

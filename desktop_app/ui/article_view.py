@@ -109,6 +109,20 @@ class ArticleView(QTextBrowser):
         self._attach(self._build_document())
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
+    def show_placeholder(self, message: str) -> None:
+        """Show a message instead of an article (nothing to read yet)."""
+        self.show_document("", "", "", [])
+        document = QTextDocument(self)
+        document.setDocumentMargin(DOCUMENT_MARGIN * 3)
+        document.setDefaultFont(interface_font(reading_font(self._zoom).pointSizeF()))
+        cursor = QTextCursor(document)
+        char_format = QTextCharFormat()
+        char_format.setForeground(QColor(self.palette_colours.muted))
+        cursor.insertText(message, char_format)
+        self._content = ("", "", "", ())
+        self.positions = PositionMap("", document.characterCount())
+        self._attach(document)
+
     def _build_document(self) -> QTextDocument:
         title, byline, text, blocks = self._content
         document = QTextDocument(self)

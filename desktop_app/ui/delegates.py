@@ -16,7 +16,8 @@ Index = QModelIndex | QPersistentModelIndex
 PAD = 8
 
 
-def _background(painter: QPainter, option: QStyleOptionViewItem) -> None:
+def paint_row_background(painter: QPainter, option: QStyleOptionViewItem) -> None:
+    """Selection and hover backgrounds shared by the panel's lists."""
     palette = option.palette
     rect = option.rect
     state = option.state
@@ -42,7 +43,7 @@ class TagDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        _background(painter, option)
+        paint_row_background(painter, option)
         rect: QRect = option.rect
         palette = option.palette
         metrics = QFontMetrics(option.font)
@@ -108,7 +109,7 @@ class AnnotationDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        _background(painter, option)
+        paint_row_background(painter, option)
         rect: QRect = option.rect
         palette = option.palette
         font = option.font

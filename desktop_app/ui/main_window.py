@@ -6,10 +6,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QMimeData, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -22,10 +31,13 @@ from desktop_app import APP_NAME
 from desktop_app.core.codebook import next_colour
 from desktop_app.core.sentences import Sentence
 from desktop_app.models.annotation_list_model import AnnotationListModel
+from desktop_app.models.library_model import LibraryModel
 from desktop_app.models.tag_list_model import TagListModel
 from desktop_app.ui.article_view import ArticleView
 from desktop_app.ui.find_bar import FindBar
 from desktop_app.ui.find_controller import FindController
+from desktop_app.ui.import_controller import ImportProgress
+from desktop_app.ui.library_panel import LibraryPanel
 from desktop_app.ui.reading_controller import STATUS_MS, ReadingController
 from desktop_app.ui.settings import AppSettings
 from desktop_app.ui.side_panel import SidePanel
@@ -40,10 +52,12 @@ class MainWindow(QMainWindow):
     becomes interactive once `attach_session` hands it the open library.
 
     Signals:
-        openFileRequested(str): File › Open… chose a file (the application imports it).
+        openFilesRequested(object): files chosen with File › Open… or dropped (a list of str).
+        pasteRequested(object, object): Ctrl+Shift+V: the clipboard's HTML and text (or None).
     """
 
-    openFileRequested = Signal(str)
+    openFilesRequested = Signal(object)
+    pasteRequested = Signal(object, object)
 
     def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +79,9 @@ class MainWindow(QMainWindow):
         )
         self.annotation_model.set_tag_lookup(self.controller.tag_lookup)
         self.find_controller = FindController(self.find_bar, self.reader, self._open_text, self)
+        self.library_model = LibraryModel(self)
+        self.library_panel = LibraryPanel(self.library_model)
+        self.import_progress = ImportProgress()
 
         reading_area = QWidget()
         reading_layout = QVBoxLayout(reading_area)
@@ -74,15 +91,21 @@ class MainWindow(QMainWindow):
         reading_layout.addWidget(self.reader, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.library_panel)
         self.splitter.addWidget(reading_area)
         self.splitter.addWidget(self.side_panel)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
         self.splitter.setChildrenCollapsible(False)
         self.side_panel.setMinimumWidth(260)
+        self.library_panel.setMinimumWidth(200)
         self.setCentralWidget(self.splitter)
         self.count_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.import_progress)
         self.statusBar().addPermanentWidget(self.count_label)
+        self.setAcceptDrops(True)
+        self.reader.setAcceptDrops(False)
 
         self._create_actions()
         self._create_menus()
@@ -102,6 +125,11 @@ class MainWindow(QMainWindow):
 
     def _create_actions(self) -> None:
         self.open_action = self._action("&Open…", "Ctrl+O", self.on_open)
+        self.paste_action = self._action(
+            "&Paste as New Article", "Ctrl+Shift+V", self.on_paste_new_document
+        )
+        self.library_action = self._action("&Library", "Ctrl+L", self.toggle_library)
+        self.library_action.setCheckable(True)
         self.export_action = self._action("&Export…", "Ctrl+E", self.on_export)
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         self.undo_action = self._action("&Undo", "Ctrl+Z", self.controller.undo)
@@ -113,7 +141,13 @@ class MainWindow(QMainWindow):
         )
         self.zoom_out_action = self._action("Zoom &Out", "Ctrl+-", lambda: self.zoom_by(-1))
         self.zoom_reset_action = self._action("&Reset Zoom", "Ctrl+0", self.zoom_reset)
-        for action in (self.export_action, self.find_action, self.add_tag_action):
+        for action in (
+            self.export_action,
+            self.find_action,
+            self.add_tag_action,
+            self.paste_action,
+            self.open_action,
+        ):
             action.setEnabled(False)
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
@@ -129,6 +163,10 @@ class MainWindow(QMainWindow):
     def _create_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(self.paste_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -139,6 +177,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.find_action)
         edit_menu.addAction(self.add_tag_action)
         view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.library_action)
+        view_menu.addSeparator()
         view_menu.addAction(self.zoom_in_action)
         view_menu.addAction(self.zoom_out_action)
         view_menu.addAction(self.zoom_reset_action)
@@ -149,7 +189,8 @@ class MainWindow(QMainWindow):
             self.resize(1180, 780)
         splitter = self.settings.splitter_state
         if splitter is None or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes([820, 340])
+            self.splitter.setSizes([230, 820, 340])
+        self.library_action.setChecked(self.library_panel.isVisibleTo(self))
 
     # -- the library ---------------------------------------------------------------------------
 
@@ -164,11 +205,24 @@ class MainWindow(QMainWindow):
         """Start working on the open library: highlights, panel and keys come alive."""
         self.session = session
         session.documentOpened.connect(self.on_document_opened)
+        session.documentRetitled.connect(self.on_document_opened)
+        session.documentClosed.connect(self.on_document_closed)
         session.annotationAdded.connect(self._update_count)
         session.annotationRemoved.connect(self._update_count)
+        session.libraryChanged.connect(self.refresh_library)
         self.controller.attach(session)
-        for action in (self.export_action, self.find_action, self.add_tag_action):
+        self.library_panel.documentActivated.connect(self.open_document)
+        self.library_panel.renameRequested.connect(self.on_rename_document)
+        self.library_panel.deleteRequested.connect(self.on_delete_document)
+        for action in (
+            self.export_action,
+            self.find_action,
+            self.add_tag_action,
+            self.paste_action,
+            self.open_action,
+        ):
             action.setEnabled(True)
+        self.refresh_library()
         if session.document is not None:
             self.on_document_opened()
 
@@ -179,11 +233,90 @@ class MainWindow(QMainWindow):
     def on_document_opened(self) -> None:
         assert self.session is not None and self.session.document is not None
         self.find_controller.reset()
+        self.export_action.setEnabled(True)
         self.setWindowTitle(f"{self.session.document.title} — {APP_NAME}")
+        self.library_panel.select_document(self.session.document.id)
         self._update_count()
         self.statusBar().showMessage(
             "J / K move between sentences · 1–9 tag · N note · Ctrl+Z undo", STATUS_MS * 2
         )
+
+    def on_document_closed(self) -> None:
+        self.setWindowTitle(APP_NAME)
+        self.export_action.setEnabled(False)
+        self._update_count()
+
+    def show_placeholder(self, message: str) -> None:
+        """Show a message where the article would be (an empty library)."""
+        self.reader.show_placeholder(message)
+
+    # -- the library panel ---------------------------------------------------------------------
+
+    def refresh_library(self) -> None:
+        """Re-read the library's documents into the panel."""
+        if self.session is None:
+            return
+        self.library_model.set_documents(self.session.store.documents())
+        if self.session.document is not None:
+            self.library_panel.select_document(self.session.document.id)
+
+    def toggle_library(self) -> None:
+        """Show or hide the library panel (Ctrl+L)."""
+        visible = not self.library_panel.isVisible()
+        self.library_panel.setVisible(visible)
+        self.library_action.setChecked(visible)
+        if visible:
+            self.library_panel.filter_field.setFocus()
+
+    def open_document(self, document_id: int) -> None:
+        """Show a document of the library (its reading position comes back with it)."""
+        if self.session is None:
+            return
+        self.side_panel.note_editor.flush()
+        if self.session.document is None or self.session.document.id != document_id:
+            self.session.open_document(document_id)
+        self.controller.focus_reader()
+
+    def on_rename_document(self, document_id: int) -> None:
+        from desktop_app.commands.document_commands import RenameDocumentCommand
+
+        if self.session is None:
+            return
+        old = self.session.store.document(document_id).title
+        new, accepted = QInputDialog.getText(self, "Rename article", "Title:", text=old)
+        if accepted and " ".join(new.split()) and " ".join(new.split()) != old:
+            self.undo_stack.push(RenameDocumentCommand(self.session, document_id, old, new))
+
+    def on_delete_document(self, document_id: int) -> None:
+        from desktop_app.commands.document_commands import DeleteDocumentCommand
+
+        if self.session is None:
+            return
+        summary = next((d for d in self.session.store.documents() if d.id == document_id), None)
+        if summary is None:
+            return
+        if summary.annotation_count:
+            answer = QMessageBox.question(
+                self,
+                "Delete article",
+                f"Delete “{summary.title}” and its {summary.annotation_count} annotations? "
+                "Edit › Undo brings them back.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.undo_stack.push(DeleteDocumentCommand(self.session, document_id, summary.title))
+        self.show_status(f"Deleted “{summary.title}”. Ctrl+Z brings it back.")
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = [] if self.session is None else self.session.store.recent_documents(10)
+        for summary in recent:
+            action = self.recent_menu.addAction(summary.title)
+            action.triggered.connect(lambda _checked=False, i=summary.id: self.open_document(i))
+        if not recent:
+            self.recent_menu.addAction("No articles opened yet").setEnabled(False)
 
     def _update_count(self, _record: AnnotationRecord | None = None) -> None:
         count = 0 if self.session is None else self.session.annotation_count
@@ -222,11 +355,39 @@ class MainWindow(QMainWindow):
     # -- files ---------------------------------------------------------------------------------
 
     def on_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open article", "", "Articles (*.txt *.md *.markdown);;All files (*)"
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Open articles",
+            "",
+            "Articles (*.html *.htm *.md *.markdown *.txt *.epub *.docx *.pdf);;All files (*)",
         )
-        if path:
-            self.openFileRequested.emit(path)
+        if paths:
+            self.openFilesRequested.emit(paths)
+
+    def on_paste_new_document(self) -> None:
+        mime = QApplication.clipboard().mimeData()
+        html = mime.html() if mime is not None and mime.hasHtml() else None
+        text = mime.text() if mime is not None and mime.hasText() else None
+        if not (html or text):
+            self.show_status("The clipboard holds no text to make an article of.")
+            return
+        self.pasteRequested.emit(html, text)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._dropped_files(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.openFilesRequested.emit(paths)
+
+    @staticmethod
+    def _dropped_files(mime: QMimeData | None) -> list[str]:
+        if mime is None or not mime.hasUrls():
+            return []
+        return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
 
     def on_export(self) -> None:
         from desktop_app.io.atomic_write import write_text_atomically
@@ -284,6 +445,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.side_panel.note_editor.flush()
+        self.controller.save_reading_position()
         self.settings.window_geometry = QByteArray(self.saveGeometry())
         self.settings.splitter_state = QByteArray(self.splitter.saveState())
         self.settings.sync()

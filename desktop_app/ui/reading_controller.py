@@ -87,6 +87,9 @@ class ReadingController(QObject):
         session.annotationRemoved.connect(self.on_annotation_removed)
         session.annotationUpdated.connect(self.on_annotation_updated)
         session.tagsChanged.connect(self.on_tags_changed)
+        session.documentClosing.connect(self.save_reading_position)
+        session.documentClosed.connect(self.on_document_closed)
+        session.documentRetitled.connect(self.on_document_retitled)
         if session.document is not None:
             self.on_document_opened()
 
@@ -139,6 +142,48 @@ class ReadingController(QObject):
         self.annotation_model.set_annotations(annotations)
         self._set_focus(None, None)
         self.reader.move_to_start()
+        self._restore_reading_position(document.id)
+
+    def save_reading_position(self, document_id: int | None = None) -> None:
+        """Remember where the reader is in the open document (before switching or quitting)."""
+        session = self.session
+        if session is None or session.document is None:
+            return
+        if document_id is not None and document_id != session.document.id:
+            return
+        session.store.set_reading_position(
+            session.document.id, self.reader.top_offset(), self._focus_span
+        )
+
+    def _restore_reading_position(self, document_id: int) -> None:
+        assert self.session is not None and self.session.sentences is not None
+        offset, focus = self.session.store.reading_position(document_id)
+        if focus is not None and 0 <= focus[0] < focus[1] <= self.reader.positions.length:
+            sentence = self.session.sentences.sentence_at(focus[0])
+            self._set_focus(sentence, focus)
+            self._sync_panel_to_focus()
+        if offset:
+            self.reader.scroll_to_offset(offset)
+
+    def on_document_closed(self) -> None:
+        self.annotation_model.set_annotations([])
+        self._set_focus(None, None)
+
+    def on_document_retitled(self) -> None:
+        assert self.session is not None and self.session.document is not None
+        document = self.session.document
+        top = self.reader.top_offset()
+        focus = self._focus_span
+        self.reader.show_document(
+            document.title,
+            document.byline,
+            document.text,
+            self._layers(self.session.annotations()),
+            document.blocks,
+        )
+        if focus is not None:
+            self._set_focus(self._current_sentence, focus)
+        self.reader.scroll_to_offset(top)
 
     def on_annotation_added(self, record: AnnotationRecord) -> None:
         self._refresh_span(record.start, record.end)

@@ -40,3 +40,10 @@ def click(view: ArticleView, offset: int) -> None:
     point = point_of(view, offset)
     _send(view, QEvent.Type.MouseButtonPress, point, Qt.MouseButton.LeftButton)
     _send(view, QEvent.Type.MouseButtonRelease, point, Qt.MouseButton.NoButton)
+
+
+def import_and_wait(qtbot: object, app: object, *paths: object) -> object:
+    """Open files as File › Open… does, and wait for the background import to finish."""
+    with qtbot.waitSignal(app.imported, timeout=20_000) as blocker:  # type: ignore[attr-defined]
+        app.window.openFilesRequested.emit([str(p) for p in paths])  # type: ignore[attr-defined]
+    return blocker.args[0]

@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from gui_actions import drag_select
+from gui_actions import drag_select, import_and_wait
 
 
 def dump(path: Path) -> list[str]:
@@ -72,7 +72,7 @@ def test_last_open_document_is_reopened(launch, qtbot, tmp_path):
     article = tmp_path / "second_article.txt"
     article.write_text("A second article. It has two sentences.\n", encoding="utf-8")
     first = launch()
-    first.window.openFileRequested.emit(str(article))
+    import_and_wait(qtbot, first, article)
     assert first.session.document.text.startswith("A second article.")
     quit_app(first)
     second = launch()
@@ -112,7 +112,7 @@ def test_bad_files_get_a_one_line_reason_and_leave_the_library_unchanged(
     app = launch()
     before = dump(app.database)
     document_before = app.session.document.id
-    app.window.openFileRequested.emit(str(bad))
+    import_and_wait(qtbot, app, bad)
     message = app.window.last_error
     assert message is not None and "\n" not in message and bad.name in message
     box = app.window.findChild(object, "errorBox")

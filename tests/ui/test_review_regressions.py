@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QTextDocument
 
-from gui_actions import drag_select
+from gui_actions import drag_select, import_and_wait
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -117,7 +117,7 @@ def test_opening_articles_does_not_keep_old_documents_alive(launch, qtbot, tmp_p
     for number in range(4):
         article = tmp_path / f"article{number}.txt"
         article.write_text(f"Article {number}. It says things.\n", encoding="utf-8")
-        app.window.openFileRequested.emit(str(article))
+        import_and_wait(qtbot, app, article)
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     documents = app.window.reader.findChildren(QTextDocument)
     assert len(documents) <= 2  # the one shown (and Qt's own placeholder at most)
@@ -143,14 +143,17 @@ def test_digits_after_choosing_an_annotation_in_the_panel_retag_that_annotation(
     assert [app.session.tag(t).name for t in annotation.tag_ids] == ["trade", "security"]
 
 
-def test_reopening_the_same_file_clears_the_focus(launch, qtbot, tmp_path):
+def test_reopening_the_same_file_keeps_focus_and_keys_in_step(launch, qtbot, tmp_path):
     article = tmp_path / "same.txt"
     article.write_text("One sentence. Another sentence.\n", encoding="utf-8")
     app = launch(file=article)
     tag_sentences(qtbot, app, "jj")
-    app.window.openFileRequested.emit(str(article))
-    assert app.window.reader.focus_span is None
-    qtbot.keyClick(app.window.reader, "j")
+    second = app.window.current_sentence
+    import_and_wait(qtbot, app, article)
+    # The reading position comes back with the document, and what is shown is what J/K use.
+    assert app.window.current_sentence == second
+    assert app.window.reader.focus_span == (second.start, second.end)
+    qtbot.keyClick(app.window.reader, "k")
     assert app.window.current_sentence.start == 0
 
 

@@ -1,0 +1,209 @@
+"""Imports run on a worker thread, with progress and Cancel in the status bar.
+
+Reading a 20 MB file or a folder of articles must never freeze the window. The worker reads
+and stores documents through the library store (each document in its own transaction, so a
+cancelled or failed import leaves nothing half-written) and hands plain results back to the
+GUI thread by signal; it never touches a widget.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+
+if TYPE_CHECKING:
+    from desktop_app.io.library_transfer import ImportOutcome
+    from desktop_app.storage.library_store import LibraryStore
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRequest:
+    """Files to import, or the clipboard's HTML and text."""
+
+    paths: tuple[Path, ...] = ()
+    clipboard: tuple[str | None, str | None] | None = None
+    version_of: int | None = None
+
+    @property
+    def total(self) -> int:
+        """How many items the request holds."""
+        return len(self.paths) + (1 if self.clipboard is not None else 0)
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did: documents added or found, refusals (one line each), cancellation."""
+
+    outcomes: list[ImportOutcome] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+
+class ImportWorker(QObject):
+    """Imports the items of one request, in order, on the thread it is moved to.
+
+    Signals:
+        progress(int, int, str): items done, items in all, the item being read now.
+        finished(object): the ImportReport.
+    """
+
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+
+    def __init__(
+        self, store: LibraryStore, request: ImportRequest, cancel: threading.Event
+    ) -> None:
+        super().__init__()
+        self._store = store
+        self._request = request
+        self._cancel = cancel
+
+    @Slot()
+    def run(self) -> None:
+        """Import everything, stopping between items when cancelled."""
+        from desktop_app.io.imported import ImportRefused
+        from desktop_app.io.library_transfer import import_file, store_imported
+        from desktop_app.io.readers.clipboard import EmptyClipboard, from_clipboard
+
+        report = ImportReport()
+        request = self._request
+        total = request.total
+        done = 0
+        if request.clipboard is not None:
+            self.progress.emit(done, total, "the clipboard")
+            try:
+                imported = from_clipboard(*request.clipboard)
+                report.outcomes.append(store_imported(self._store, imported))
+            except EmptyClipboard as error:
+                report.failures.append(str(error))
+            done += 1
+        for path in request.paths:
+            if self._cancel.is_set():
+                report.cancelled = True
+                break
+            self.progress.emit(done, total, path.name)
+            try:
+                report.outcomes.append(
+                    import_file(self._store, path, version_of=request.version_of)
+                )
+            except ImportRefused as refusal:
+                report.failures.append(str(refusal))
+            done += 1
+        self.progress.emit(done, total, "")
+        self.finished.emit(report)
+
+
+class ImportProgress(QWidget):
+    """The status-bar strip shown while an import runs: what is read, how far, and Cancel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importProgress")
+        self.label = QLabel("")
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(160)
+        self.bar.setTextVisible(False)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setToolTip("Stop after the file being read now")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        self.hide()
+
+    def show_progress(self, done: int, total: int, name: str) -> None:
+        """Show the current item; a single item shows a busy bar (its progress is unknown)."""
+        self.show()
+        if total <= 1:
+            self.bar.setRange(0, 0)
+        else:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+        counter = f"{done + 1} of {total}: " if total > 1 and name else ""
+        self.label.setText(f"Importing {counter}{name}…" if name else "Finishing…")
+
+
+class ImportController(QObject):
+    """Runs import requests one after another on a worker thread.
+
+    Signals:
+        finished(object): an ImportReport, on the GUI thread, after each request.
+    """
+
+    finished = Signal(object)
+
+    def __init__(self, store: LibraryStore, progress: ImportProgress, parent: QObject) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._progress = progress
+        self._queue: list[ImportRequest] = []
+        self._thread: QThread | None = None
+        self._worker: ImportWorker | None = None
+        self._cancel = threading.Event()
+        progress.cancel_button.clicked.connect(self.cancel)
+
+    @property
+    def busy(self) -> bool:
+        """True while a request is being imported."""
+        return self._thread is not None
+
+    def import_paths(self, paths: Sequence[Path], version_of: int | None = None) -> None:
+        """Import files (in the background); `finished` reports the outcome."""
+        self._submit(ImportRequest(paths=tuple(paths), version_of=version_of))
+
+    def import_clipboard(self, html: str | None, text: str | None) -> None:
+        """Make a document of the clipboard's contents (HTML preferred)."""
+        self._submit(ImportRequest(clipboard=(html, text)))
+
+    def cancel(self) -> None:
+        """Stop the running request after its current item; drop queued ones."""
+        self._queue.clear()
+        self._cancel.set()
+
+    def _submit(self, request: ImportRequest) -> None:
+        self._queue.append(request)
+        if not self.busy:
+            self._start_next()
+
+    def _start_next(self) -> None:
+        if not self._queue:
+            self._progress.hide()
+            return
+        request = self._queue.pop(0)
+        self._cancel = threading.Event()
+        thread = QThread(self)
+        worker = ImportWorker(self._store, request, self._cancel)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.progress.connect(self._progress.show_progress)
+        worker.finished.connect(self._on_worker_finished)
+        worker.finished.connect(thread.quit)
+        thread.finished.connect(worker.deleteLater)
+        thread.finished.connect(thread.deleteLater)
+        self._thread, self._worker = thread, worker
+        self._progress.show_progress(0, request.total, "")
+        thread.start()
+
+    def _on_worker_finished(self, report: ImportReport) -> None:
+        thread = self._thread
+        self._thread, self._worker = None, None
+        if thread is not None:
+            thread.quit()
+            thread.wait()
+        self.finished.emit(report)
+        self._start_next()
+
+    def shutdown(self) -> None:
+        """Cancel and wait for the worker (the application is quitting)."""
+        self.cancel()
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait(10_000)
