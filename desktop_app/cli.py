@@ -7,6 +7,7 @@ Nothing here imports Qt, so the commands run without a display. A failure the us
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -16,8 +17,9 @@ from desktop_app import APP_NAME, __version__
 if TYPE_CHECKING:
     from desktop_app.storage.library_store import LibraryStore
 
-COMMANDS = ("import", "list", "export")
+COMMANDS = ("import", "list", "show", "export")
 EXPORT_FORMATS = ("markdown",)
+DEFAULT_SIZE_LIMIT_MB = 20
 
 
 class UsageError(Exception):
@@ -41,12 +43,34 @@ def build_parser() -> argparse.ArgumentParser:
             "--db", type=Path, help="library file (default: in your user data folder)"
         )
 
-    import_command = commands.add_parser("import", help="add .txt or .md files to the library")
+    import_command = commands.add_parser(
+        "import", help="add articles (.html .md .txt .epub .docx .pdf) to the library"
+    )
     import_command.add_argument("files", nargs="+", type=Path, metavar="FILE")
     add_db(import_command)
+    import_command.add_argument(
+        "--version-of",
+        type=int,
+        metavar="ID",
+        help="the file is a new version of document ID: carry its annotations over",
+    )
+    import_command.add_argument(
+        "--max-size",
+        type=float,
+        default=DEFAULT_SIZE_LIMIT_MB,
+        metavar="MB",
+        help=f"refuse files larger than this (default {DEFAULT_SIZE_LIMIT_MB:g} MB)",
+    )
 
     list_command = commands.add_parser("list", help="list the documents in the library")
     add_db(list_command)
+
+    show_command = commands.add_parser("show", help="print a document's metadata and text")
+    show_command.add_argument("document", type=int, metavar="ID")
+    add_db(show_command)
+    show_command.add_argument(
+        "--json", action="store_true", help="metadata and the exact text as one JSON object"
+    )
 
     export_command = commands.add_parser("export", help="export annotated notes")
     add_db(export_command)
@@ -76,9 +100,11 @@ def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
         return 1
     try:
         if args.command == "import":
-            return _import(store, args.files, out, err)
+            return _import(store, args.files, args.version_of, args.max_size, out, err)
         if args.command == "list":
             return _list(store, out)
+        if args.command == "show":
+            return _show(store, args.document, args.json, out)
         return _export(store, args.document, args.output, out, err)
     except LibraryError as error:
         print(f"desktop-app: {error}", file=err)
@@ -97,27 +123,108 @@ def _open_store(db: Path | None) -> LibraryStore:
     return store
 
 
-def _import(store: LibraryStore, files: list[Path], out: TextIO, err: TextIO) -> int:
+def _import(
+    store: LibraryStore,
+    files: list[Path],
+    version_of: int | None,
+    max_size_mb: float,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    from desktop_app.io.file_reader import read_document_file
     from desktop_app.io.imported import ImportRefused
-    from desktop_app.io.library_transfer import import_file
+    from desktop_app.io.library_transfer import store_imported
 
+    if max_size_mb <= 0:
+        print("desktop-app: --max-size must be a positive number of megabytes", file=err)
+        return 2
+    if version_of is not None:
+        if len(files) != 1:
+            print("desktop-app: --version-of takes exactly one FILE", file=err)
+            return 2
+        store.document(version_of)  # NotFoundError (one line) before reading anything
+    limit = int(max_size_mb * 1024 * 1024)
     failures = 0
     for path in files:
         try:
-            outcome = import_file(store, path)
+            imported = read_document_file(path, limit)
         except ImportRefused as refusal:
             print(f"desktop-app: {refusal}", file=err)
             failures += 1
             continue
+        outcome = store_imported(store, imported, version_of=version_of)
         if outcome.already_present:
             print(f"{path}: already in the library as document {outcome.document_id}", file=out)
+            continue
+        print(
+            f"{path}: imported as document {outcome.document_id} "
+            f"({outcome.title}, {outcome.length:,} characters)",
+            file=out,
+        )
+        for note in outcome.notes:
+            print(f"  note: {note}", file=out)
+        if version_of is not None:
+            _carry(store, version_of, outcome.document_id, out)
         else:
-            print(
-                f"{path}: imported as document {outcome.document_id} "
-                f"({outcome.title}, {outcome.length:,} characters)",
-                file=out,
-            )
+            _hint_versions(store, outcome.document_id, out)
     return 1 if failures else 0
+
+
+def _carry(store: LibraryStore, previous_id: int, new_id: int, out: TextIO) -> None:
+    from desktop_app.storage.version_carrying import carry_annotations
+
+    versions = store.versions(new_id)
+    earlier = [v for v in versions if v.id != new_id]
+    source = earlier[-1].id if earlier else previous_id
+    report = carry_annotations(store, source, new_id)
+    print(f"  version {store.document(new_id).version_number}: {report.summary()}", file=out)
+
+
+def _hint_versions(store: LibraryStore, document_id: int, out: TextIO) -> None:
+    document = store.document(document_id)
+    others = [
+        d
+        for d in store.version_candidates(document.canonical_url, document.title)
+        if d.id != document_id
+    ]
+    if others:
+        print(
+            f"  this may be a new version of document {others[0].id}; to carry its annotations "
+            f"over, import it with --version-of {others[0].id}",
+            file=out,
+        )
+
+
+def _show(store: LibraryStore, document_id: int, as_json: bool, out: TextIO) -> int:
+    document = store.document(document_id)
+    fields = {
+        "id": document.id,
+        "title": document.title,
+        "source": document.source,
+        "format": document.format,
+        "encoding": document.encoding,
+        "author": document.author,
+        "site": document.site,
+        "published": document.published,
+        "canonical_url": document.canonical_url,
+        "imported_at": document.imported_at.isoformat().replace("+00:00", "Z"),
+        "version": document.version_number,
+        "annotations": len(store.annotations(document_id)),
+        "import_notes": list(document.import_notes),
+        "length": len(document.text),
+    }
+    if as_json:
+        json.dump({**fields, "text": document.text}, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    for key, value in fields.items():
+        if value not in ("", [], None):
+            shown = "; ".join(value) if isinstance(value, list) else value
+            print(f"{key.replace('_', ' ')}: {shown}", file=out)
+    print("---", file=out)
+    out.write(document.text)  # exactly as stored: no newline added
+    out.flush()
+    return 0
 
 
 def _list(store: LibraryStore, out: TextIO) -> int:

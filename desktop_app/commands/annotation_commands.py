@@ -119,3 +119,25 @@ class SetNoteCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._session.set_note(self._document_id, self.annotation_id, self._old)
+
+
+class PlaceAnnotationCommand(QUndoCommand):
+    """Settle an annotation carried to a new version: confirm its candidate or move it."""
+
+    def __init__(
+        self, session: DocumentSession, record: AnnotationRecord, anchor: Anchor, method: str
+    ) -> None:
+        verb = "Confirm" if method == "confirmed" else "Move"
+        super().__init__(f"{verb} “{_short(record.previous_exact or record.exact)}”")
+        self._session = session
+        self._before = record
+        self._anchor = anchor
+        self._method = method
+
+    def redo(self) -> None:
+        self._session.place_annotation(
+            self._before.document_id, self._before.id, self._anchor, self._method
+        )
+
+    def undo(self) -> None:
+        self._session.revert_annotation(self._before)

@@ -28,6 +28,7 @@ class AnnotationRole(IntEnum):
     Tags = Qt.ItemDataRole.UserRole + 2
     Note = Qt.ItemDataRole.UserRole + 3
     Id = Qt.ItemDataRole.UserRole + 4
+    Status = Qt.ItemDataRole.UserRole + 5
 
 
 TagLookup = Callable[[int], TagRecord | None]
@@ -71,6 +72,7 @@ class AnnotationListModel(QStandardItemModel):
         item.setData(tags, AnnotationRole.Tags)
         item.setData(record.note, AnnotationRole.Note)
         item.setData(record.id, AnnotationRole.Id)
+        item.setData(record.anchor_status, AnnotationRole.Status)
 
     def add(self, record: AnnotationRecord) -> int:
         """Insert an annotation at its place in reading order; returns its row."""
@@ -90,12 +92,16 @@ class AnnotationListModel(QStandardItemModel):
         self._key_of.pop(record.id, None)
         self.removeRow(row)
 
-    def update(self, record: AnnotationRecord) -> None:
-        """Show an annotation's new tags or note (its span never changes)."""
-        row = self.row_of_record(record)
+    def update(self, old: AnnotationRecord, new: AnnotationRecord) -> None:
+        """Show an annotation's new tags, note or place (a moved one changes rows)."""
+        if reading_order(old) != reading_order(new):
+            self.remove(old)
+            self.add(new)
+            return
+        row = self.row_of_record(new)
         item = None if row is None else self.item(row)
         if item is not None:
-            self._fill(item, record)
+            self._fill(item, new)
 
     def refresh_all(self) -> None:
         """Re-read every row's tags (tag names or colours changed)."""

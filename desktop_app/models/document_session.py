@@ -228,6 +228,22 @@ class DocumentSession(QObject):
         self._replace(new)
         return new
 
+    def place_annotation(
+        self, document_id: int, annotation_id: int, anchor: Anchor, method: str
+    ) -> AnnotationRecord:
+        """Settle an annotation under review at `anchor` (its candidate, or where it was moved)."""
+        self.ensure_open(document_id)
+        new = self.store.place_annotation(annotation_id, anchor, method)
+        self._replace(new)
+        return new
+
+    def revert_annotation(self, record: AnnotationRecord) -> AnnotationRecord:
+        """Put an existing annotation back exactly as `record` describes it (undo of a place)."""
+        self.ensure_open(record.document_id)
+        restored = self.store.restore_annotation(record)
+        self._replace(restored)
+        return restored
+
     def _replace(self, new: AnnotationRecord) -> None:
         old = self._annotations.get(new.id)
         self._annotations[new.id] = new

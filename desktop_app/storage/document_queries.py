@@ -69,16 +69,7 @@ class DocumentQueries(StoreBase):
         with Session(self.engine) as session, session.begin():
             group, number = None, 1
             if version_of is not None:
-                earlier = self._live(session, version_of)
-                group = earlier.version_group or earlier.id
-                latest = session.scalar(
-                    select(func.max(Document.version_number)).where(
-                        (Document.version_group == group) | (Document.id == group)
-                    )
-                )
-                number = (latest or 1) + 1
-                if earlier.version_group is None:
-                    earlier.version_group = group
+                group, number = self._next_version(session, version_of)
             document = Document(
                 title=" ".join(title.split()) or "Untitled",
                 source=source,
@@ -97,6 +88,31 @@ class DocumentQueries(StoreBase):
                 version_number=number,
             )
             session.add(document)
+            session.flush()
+            return document_record(document)
+
+    def _next_version(self, session: Session, previous_id: int) -> tuple[int, int]:
+        """The group and number a new version of `previous_id`'s article gets."""
+        earlier = self._live(session, previous_id)
+        group = earlier.version_group or earlier.id
+        latest = session.scalar(
+            select(func.max(Document.version_number)).where(
+                (Document.version_group == group) | (Document.id == group)
+            )
+        )
+        if earlier.version_group is None:
+            earlier.version_group = group
+        return group, (latest or 1) + 1
+
+    def link_as_version(self, document_id: int, previous_id: int) -> DocumentRecord:
+        """Make an imported document the next version of `previous_id`'s article."""
+        if document_id == previous_id:
+            raise ValueError("a document cannot be a new version of itself")
+        with Session(self.engine) as session, session.begin():
+            document = self._live(session, document_id)
+            document.version_group, document.version_number = self._next_version(
+                session, previous_id
+            )
             session.flush()
             return document_record(document)
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from desktop_app.models.document_session import DocumentSession
     from desktop_app.storage.library_store import LibraryStore
     from desktop_app.ui.import_controller import ImportController, ImportReport
+    from desktop_app.ui.version_controller import VersionController
 
 EMPTY_LIBRARY = (
     "The library is empty. Open an article with Ctrl+O, drop a file on this window, "
@@ -51,6 +52,7 @@ class ClaimmarkApplication(QObject):
         self.store: LibraryStore | None = None
         self.session: DocumentSession | None = None
         self.imports: ImportController | None = None
+        self.versions: VersionController | None = None
         self._starting = False
         self.window.openFilesRequested.connect(self.import_files)
         self.window.pasteRequested.connect(self.import_clipboard)
@@ -77,6 +79,7 @@ class ClaimmarkApplication(QObject):
         from desktop_app.storage.library_setup import prepare_library, start_document
         from desktop_app.storage.library_store import LAST_DOCUMENT_KEY, LibraryStore
         from desktop_app.ui.import_controller import ImportController
+        from desktop_app.ui.version_controller import VersionController
 
         try:
             store = LibraryStore.open(self.database)
@@ -90,6 +93,7 @@ class ClaimmarkApplication(QObject):
         self.session = DocumentSession(store, self)
         self.imports = ImportController(store, self.window.import_progress, self)
         self.imports.finished.connect(self.on_import_finished)
+        self.versions = VersionController(self.window, self.session)
         if file is None or (store.setting(LAST_DOCUMENT_KEY) is not None and store.documents()):
             self.session.open_document(start_document(store))
         self.window.attach_session(self.session)
@@ -146,6 +150,8 @@ class ClaimmarkApplication(QObject):
             self.session.libraryChanged.emit()
         if self.session.document is None:
             self.window.show_placeholder(EMPTY_LIBRARY)
+        if len(added) == 1 and not report.failures and self.versions is not None:
+            self.versions.offer(added[0].document_id)
         self.imported.emit(report)
         if self._starting:
             self._starting = False
@@ -155,5 +161,7 @@ class ClaimmarkApplication(QObject):
         """Stop imports and release the library file (called after the event loop ends)."""
         if self.imports is not None:
             self.imports.shutdown()
+        if self.versions is not None:
+            self.versions.shutdown()
         if self.store is not None:
             self.store.close()

@@ -119,6 +119,16 @@ class ImportProgress(QWidget):
         layout.addWidget(self.cancel_button)
         self.hide()
 
+    def show_work(self, what: str, done: int, total: int) -> None:
+        """Show other long work (carrying annotations, say) the same way."""
+        self.show()
+        if total <= 0:
+            self.bar.setRange(0, 0)
+        else:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+        self.label.setText(f"{what}…")
+
     def show_progress(self, done: int, total: int, name: str) -> None:
         """Show the current item; a single item shows a busy bar (its progress is unknown)."""
         self.show()

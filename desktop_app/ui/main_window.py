@@ -128,6 +128,9 @@ class MainWindow(QMainWindow):
         self.paste_action = self._action(
             "&Paste as New Article", "Ctrl+Shift+V", self.on_paste_new_document
         )
+        self.versions_action = self._action(
+            "&Versions…", "Ctrl+Shift+D", lambda: self.show_versions(None)
+        )
         self.library_action = self._action("&Library", "Ctrl+L", self.toggle_library)
         self.library_action.setCheckable(True)
         self.export_action = self._action("&Export…", "Ctrl+E", self.on_export)
@@ -178,6 +181,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.add_tag_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.library_action)
+        view_menu.addAction(self.versions_action)
         view_menu.addSeparator()
         view_menu.addAction(self.zoom_in_action)
         view_menu.addAction(self.zoom_out_action)
@@ -214,6 +218,7 @@ class MainWindow(QMainWindow):
         self.library_panel.documentActivated.connect(self.open_document)
         self.library_panel.renameRequested.connect(self.on_rename_document)
         self.library_panel.deleteRequested.connect(self.on_delete_document)
+        self.library_panel.versionsRequested.connect(self.show_versions)
         for action in (
             self.export_action,
             self.find_action,
@@ -308,6 +313,25 @@ class MainWindow(QMainWindow):
                 return
         self.undo_stack.push(DeleteDocumentCommand(self.session, document_id, summary.title))
         self.show_status(f"Deleted “{summary.title}”. Ctrl+Z brings it back.")
+
+    def show_versions(self, document_id: int | None) -> None:
+        """The versions view of an article (the open one by default)."""
+        from desktop_app.ui.versions_dialog import VersionsDialog
+
+        session = self.session
+        if session is None:
+            return
+        if document_id is None:
+            if session.document is None:
+                return
+            document_id = session.document.id
+        if len(session.store.versions(document_id)) < 2:
+            self.show_status("This article has only one version: import a newer one to compare.")
+            return
+        dialog = VersionsDialog(session, self.undo_stack, document_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.versions_dialog = dialog
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -16,12 +16,13 @@ from PySide6.QtGui import QUndoStack
 from desktop_app.commands.annotation_commands import (
     CreateAnnotationCommand,
     DeleteAnnotationCommand,
+    PlaceAnnotationCommand,
     SetNoteCommand,
     SetTagsCommand,
 )
 from desktop_app.core.anchors import anchor_for, trim_span
 from desktop_app.core.highlight_layers import Layer
-from desktop_app.core.records import AnnotationRecord, TagRecord
+from desktop_app.core.records import ANCHOR_ORPHANED, AnnotationRecord, TagRecord
 from desktop_app.core.sentences import Sentence
 from desktop_app.core.tag_toggle import ToggleKind, plan_toggle
 from desktop_app.models.annotation_list_model import AnnotationListModel
@@ -76,6 +77,11 @@ class ReadingController(QObject):
         self.panel.annotationSelected.connect(self.on_annotation_selected)
         self.panel.deleteRequested.connect(self.on_delete)
         self.panel.readerRequested.connect(self.focus_reader)
+        review = self.panel.review_panel
+        review.selected.connect(self.on_review_selected)
+        review.confirmRequested.connect(self.on_confirm_placement)
+        review.placeRequested.connect(self.on_place_at_selection)
+        review.deleteRequested.connect(self.on_delete_annotation)
         self.panel.note_editor.noteEdited.connect(self.on_note_edited)
         self.panel.note_editor.editingFinished.connect(self.on_note_editing_finished)
 
@@ -109,6 +115,8 @@ class ReadingController(QObject):
         colours = {t.id: t.colour for t in self.session.tags}
         layers: list[Layer] = []
         for annotation in annotations:
+            if annotation.needs_attention:
+                continue  # not drawn as settled until the reader confirms or moves it
             tag_colours = [colours[t] for t in annotation.tag_ids if t in colours]
             for colour in tag_colours or [UNTAGGED_COLOUR]:
                 layers.append(Layer(annotation.start, annotation.end, colour))
@@ -198,10 +206,13 @@ class ReadingController(QObject):
         self._sync_panel_to_focus()
 
     def on_annotation_updated(self, old: AnnotationRecord, new: AnnotationRecord) -> None:
-        if old.tag_ids != new.tag_ids:
+        placed = (old.start, old.end, old.anchor_status) != (new.start, new.end, new.anchor_status)
+        if old.tag_ids != new.tag_ids or placed:
             self._refresh_span(new.start, new.end)
+            if placed:
+                self._refresh_span(old.start, old.end)
             self._refresh_counts()
-        self.annotation_model.update(new)
+        self.annotation_model.update(old, new)
         editor = self.panel.note_editor
         if editor.annotation_id == new.id and not self._saving_note:
             # An undo, redo or other change from outside the editor: show it, even mid-edit.
@@ -378,6 +389,40 @@ class ReadingController(QObject):
             return
         self.undo_stack.push(DeleteAnnotationCommand(self.session, record))
         self._status("Annotation deleted. Ctrl+Z brings it back.")
+
+    # -- review of annotations carried to a new version ----------------------------------------
+
+    def on_review_selected(self, record: AnnotationRecord | None) -> None:
+        """Show where re-anchoring found the annotation (or where it was expected)."""
+        if record is not None:
+            self._set_focus(None, (record.start, record.end))
+
+    def on_confirm_placement(self, record: AnnotationRecord) -> None:
+        """Keep a "needs review" annotation on the candidate re-anchoring found."""
+        session = self.session
+        if session is None or session.document is None or record.anchor_status == ANCHOR_ORPHANED:
+            return
+        anchor = anchor_for(session.document.text, record.start, record.end)
+        self.undo_stack.push(PlaceAnnotationCommand(session, record, anchor, "confirmed"))
+        self._status("Confirmed. Ctrl+Z undoes it.")
+
+    def on_place_at_selection(self, record: AnnotationRecord) -> None:
+        """Move an annotation under review to the text selected in the article."""
+        session = self.session
+        if session is None or session.document is None:
+            return
+        selected = self.reader.selected_span()
+        span = None if selected is None else trim_span(session.document.text, *selected)
+        if span is None or span[0] >= span[1]:
+            self._status("Select the text where this annotation belongs, then press Place.")
+            return
+        anchor = anchor_for(session.document.text, *span)
+        self.undo_stack.push(PlaceAnnotationCommand(session, record, anchor, "moved"))
+        self.reader.clear_selection()
+
+    def on_delete_annotation(self, record: AnnotationRecord) -> None:
+        if self.session is not None:
+            self.undo_stack.push(DeleteAnnotationCommand(self.session, record))
 
     # -- notes ---------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from desktop_app.models.annotation_list_model import AnnotationListModel
 from desktop_app.models.tag_list_model import TagListModel
 from desktop_app.ui.delegates import AnnotationDelegate, TagDelegate
 from desktop_app.ui.note_editor import NoteEditor
+from desktop_app.ui.review_panel import ReviewPanel
 
 
 class SidePanel(QWidget):
@@ -78,6 +79,7 @@ class SidePanel(QWidget):
         self.note_label.setBuddy(self.note_editor)
         self.note_editor.setMaximumHeight(140)
 
+        self.review_panel = ReviewPanel(annotation_model)
         self.annotations_label = QLabel("Annotations")
         self.annotations_label.setObjectName("sectionLabel")
         codebook_label = QLabel("Codebook")
@@ -93,6 +95,7 @@ class SidePanel(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.tag_list, 0)
         layout.addSpacing(8)
+        layout.addWidget(self.review_panel)
         layout.addWidget(self.annotations_label)
         layout.addWidget(self.annotation_list, 1)
         layout.addWidget(self.note_label)

@@ -1,0 +1,576 @@
+"""Re-anchoring: carry annotations from one version of a text to the next, or say they are lost.
+
+For each anchor, in order of preference (the Hypothesis client's strategy, plus a minimum score):
+
+1. **position**: the quote is still at its old offset, carried through the lines both versions
+   share (`LineDiff`). Accepted with score 1, unless the edit put a new copy of the quote nearby
+   whose context fits as well, in which case the diff's pick is arbitrary and needs review.
+2. **exact**: the quote occurs elsewhere; every occurrence is scored by its context and by its
+   distance from where the diff expects it.
+3. **fuzzy**: the best-matching stretch of text near the expected place (the changed region plus
+   a margin, never the whole text), snapped to word boundaries.
+
+A few words (at most SHORT_QUOTE_WORDS) say little by themselves, so they also need one side of
+their context intact, and both sides when they occur more than once.
+
+A candidate's score is `quote_similarity * (QUOTE_FLOOR + (1 - QUOTE_FLOOR) * support)`, where
+support mixes context similarity and proximity. The score can never exceed the similarity of the
+candidate's own text to the quote, so text unlike the quote can never reach `REVIEW_MIN` (let
+alone `ACCEPT`) on the strength of its context, and every accepted span reads at least `ACCEPT`
+alike to the old quote (fuzz.ratio). The best candidate must also beat the runner-up by
+`MARGIN`; when it does not, the anchor needs review rather than silently picking one.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from desktop_app.core.anchors import CONTEXT_CHARS, Anchor, anchor_for
+from desktop_app.core.records import ANCHOR_NEEDS_REVIEW, ANCHOR_OK, ANCHOR_ORPHANED
+from desktop_app.core.text_diff import LineDiff
+
+# Score at or above which an anchor is placed without asking: one changed word in a sentence of
+# a dozen words still passes, two or three do not. A far-away copy of the quote with intact
+# context but no other support scores 0.88, just short of it.
+ACCEPT = 0.90
+# Below this an anchor is orphaned. Unrelated sentences of the same length score 0.4-0.5 against
+# each other (fuzz.ratio), so a deleted sentence is never carried onto its neighbour.
+REVIEW_MIN = 0.60
+# A stretch of text less alike to the quote than this is not a candidate at all.
+QUOTE_MIN = 0.70
+# Share of the score that the quote's own similarity earns before context and proximity count.
+QUOTE_FLOOR = 0.70
+# Within the support, how much is context (the rest is proximity to the expected place).
+CONTEXT_WEIGHT = 0.60
+# Within the context, how much the better-matching side counts (the rest is the weaker side).
+BETTER_SIDE_WEIGHT = 0.65
+# The similarity of a context side the old anchor did not have (it began or ended the text).
+NO_CONTEXT = 0.5
+# Proximity falls linearly from 1 at the expected offset to 0 this many characters away.
+PROXIMITY_CHARS = 2_000
+# The winner must beat the runner-up (a distinct place) by this much score.
+MARGIN = 0.03
+# A quote of at most this many words says little by itself: it is only accepted when one side
+# of its context (all 32 characters) or the context as a whole is at least SHORT_CONTEXT_MIN
+# alike; when it occurs more than once (in either text) both sides must be, with a lead of
+# SHORT_MARGIN.
+SHORT_QUOTE_WORDS = 3
+SHORT_CONTEXT_MIN = 0.80
+SHORT_MARGIN = 0.06
+# A quote of at least this many words (two CJK characters making a word) that occurs exactly
+# once in both texts is itself evidence (a whole sentence, say): its support is at least
+# UNIQUE_SUPPORT wherever it went, enough to be accepted when both neighbouring sentences changed.
+DISTINCTIVE_WORDS = 6
+UNIQUE_SUPPORT = 0.75
+# A new copy of the quote this close to a position match, with context as good (within the
+# margin), makes the position match ambiguous.
+NEARBY_CHARS = 2_000
+POSITION_CONTEXT_MARGIN = 0.10
+# Fuzzy search: margin around the changed region, and the largest window searched.
+WINDOW_MARGIN = 2 * CONTEXT_CHARS + 128
+MAX_WINDOW_CHARS = 16_000
+# Occurrences of a very common quote beyond this many are only looked for near the expected place.
+MAX_EXACT_CANDIDATES = 1_000
+# The best score an exact copy beyond PROXIMITY_CHARS can reach without UNIQUE_SUPPORT.
+FAR_BOUND = QUOTE_FLOOR + (1 - QUOTE_FLOOR) * CONTEXT_WEIGHT
+# reanchor_all reports progress after this many anchors.
+PROGRESS_EVERY = 500
+
+METHOD_POSITION = "position"
+METHOD_EXACT = "exact"
+METHOD_FUZZY = "fuzzy"
+METHOD_NONE = "none"
+
+
+class Cancelled(Exception):
+    """Re-anchoring was stopped by the progress callback."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reanchored:
+    """Where an anchor landed in the new text, and how sure that is.
+
+    `start`/`end` are code points of the new text. With status ok the span is the annotation's
+    new place; with needs_review it is the best candidate, for the reader to confirm (an
+    ambiguous match needs review whatever its score); when
+    orphaned it only marks where the annotation used to be (the expected offset, at least one
+    character long unless the new text is empty).
+    """
+
+    start: int
+    end: int
+    status: str
+    method: str
+    score: float
+
+    def anchor(self, new_text: str) -> Anchor:
+        """A fresh anchor (quote and context) of the span in `new_text`.
+
+        Raises AnchorError for an empty span, which only an orphan in an empty text has.
+        """
+        return anchor_for(new_text, self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """How alike a candidate's surroundings are to the anchor's.
+
+    `overall` weighs both sides, nearer characters more; `better_side` and `weaker_side` are the
+    two sides compared over all their characters (32, or fewer at an edge of the text).
+    """
+
+    overall: float
+    better_side: float
+    weaker_side: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    start: int
+    end: int
+    method: str
+    context: _Context
+    score: float
+
+    def overlaps(self, other: _Candidate) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+def _similarity(a: str, b: str) -> float:
+    return fuzz.ratio(a, b) / 100
+
+
+_CONTEXT_SIZES = (8, 16, CONTEXT_CHARS)
+
+
+def _side_similarity(old: str, new: str, *, before: bool) -> tuple[float, float]:
+    """One side of the context (`before` the quote, or after it): (near-weighted, whole).
+
+    The near-weighted similarity averages the nearest 8, 16 and 32 characters; the whole one
+    compares all 32. An old side cut short by the edge of the text is compared over the
+    characters it has; an empty one (the quote began or ended the text) says nothing either
+    way and scores NO_CONTEXT.
+    """
+    if not old:
+        return NO_CONTEXT, NO_CONTEXT
+    scores = []
+    for size in _CONTEXT_SIZES:
+        size = min(size, len(old))
+        if before:
+            scores.append(_similarity(old[-size:], new[-size:]))
+        else:
+            scores.append(_similarity(old[:size], new[:size]))
+    return sum(scores) / len(scores), scores[-1]
+
+
+def _context_similarity(anchor: Anchor, prefix: str, suffix: str) -> _Context:
+    """Compare a candidate's prefix and suffix with the anchor's.
+
+    Nearer characters weigh more, so the rest of the quote's own sentence counts most and a
+    changed neighbouring sentence less. The better side counts more than the weaker: one side
+    intact is strong evidence (a neighbouring sentence was edited), both sides changed is weak
+    (another sentence sharing the words).
+    """
+    before = _side_similarity(anchor.prefix, prefix, before=True)
+    after = _side_similarity(anchor.suffix, suffix, before=False)
+    near = sorted((before[0], after[0]))
+    overall = BETTER_SIDE_WEIGHT * near[1] + (1 - BETTER_SIDE_WEIGHT) * near[0]
+    whole = sorted((before[1], after[1]))
+    return _Context(overall, whole[1], whole[0])
+
+
+def _word_count(quote: str) -> int:
+    """Words in `quote`; two CJK characters count as one word, as they have no spaces."""
+    wide = sum(1 for char in quote if ord(char) >= 0x2E80)
+    return len(quote.split()) + wide // 2
+
+
+class _Search:
+    """What is known about one anchor while its candidates are scored."""
+
+    def __init__(
+        self, anchor: Anchor, expected: int, *, unique: bool, short: bool, repeated: bool
+    ) -> None:
+        self.anchor = anchor
+        self.expected = expected
+        # Exactly once in both texts and long enough to be evidence on its own.
+        self.unique = unique
+        # A few words (context must decide), occurring more than once in either text.
+        self.short = short
+        self.repeated = repeated
+        # Repeated text repeats contexts: each distinct (prefix, suffix) is compared once.
+        self._contexts: dict[tuple[str, str], _Context] = {}
+
+    def candidate(
+        self, text: str, start: int, end: int, method: str, quote_similarity: float
+    ) -> _Candidate:
+        """Score new[start:end] as the anchor's new place (see the module docstring)."""
+        prefix = text[max(start - CONTEXT_CHARS, 0) : start]
+        suffix = text[end : end + CONTEXT_CHARS]
+        context = self._contexts.get((prefix, suffix))
+        if context is None:
+            context = self._contexts[prefix, suffix] = _context_similarity(
+                self.anchor, prefix, suffix
+            )
+        proximity = self._proximity(start)
+        support = CONTEXT_WEIGHT * context.overall + (1 - CONTEXT_WEIGHT) * proximity
+        if self.unique and method == METHOD_EXACT:
+            support = max(support, UNIQUE_SUPPORT)
+        score = quote_similarity * (QUOTE_FLOOR + (1 - QUOTE_FLOOR) * support)
+        return _Candidate(start, end, method, context, score)
+
+    def _proximity(self, start: int) -> float:
+        return max(0.0, 1 - abs(start - self.expected) / PROXIMITY_CHARS)
+
+    def bound(self, start: int) -> float:
+        """The highest score an exact match at `start` could reach, whatever its context."""
+        support = CONTEXT_WEIGHT + (1 - CONTEXT_WEIGHT) * self._proximity(start)
+        if self.unique:
+            support = max(support, UNIQUE_SUPPORT)
+        return QUOTE_FLOOR + (1 - QUOTE_FLOOR) * support
+
+
+class Reanchorer:
+    """Re-anchors any number of anchors from one old text to one new text (diff computed once)."""
+
+    def __init__(self, old_text: str, new_text: str) -> None:
+        self.old_text = old_text
+        self.new_text = new_text
+        self._diff = LineDiff(old_text, new_text)
+
+    def reanchor(self, anchor: Anchor) -> Reanchored:
+        """Find `anchor` (made on the old text) in the new text."""
+        quote = anchor.exact
+        new_text = self.new_text
+        if not quote or not new_text:
+            return self._orphan(anchor, 0.0)
+
+        mapped = self._diff.map_unchanged(anchor.start)
+        if mapped is not None and new_text.startswith(quote, mapped):
+            return self._by_position(anchor, mapped)
+
+        expected = self._expected_start(anchor)
+        words = _word_count(quote)
+        short = words <= SHORT_QUOTE_WORDS
+        placed_nearby = self._exact_nearby(anchor, expected, short)
+        if placed_nearby is not None:
+            return placed_nearby
+
+        occurrences, total = self._occurrences(quote, expected)
+        distinctive = words >= DISTINCTIVE_WORDS
+        # The old text is only counted when that can change the answer (it is a scan).
+        counted = (distinctive and total == 1) or (short and total <= 1)
+        old_count = self.old_text.count(quote) if counted else total
+        search = _Search(
+            anchor,
+            expected,
+            unique=distinctive and total == 1 and old_count <= 1,
+            short=short,
+            repeated=max(total, old_count) > 1,
+        )
+        candidates = self._exact_candidates(search, occurrences)
+        candidates.sort(key=lambda c: c.score, reverse=True)
+        decided = self._decide(search, candidates)
+        if decided.status == ANCHOR_OK and abs(decided.start - expected) <= len(quote):
+            return decided
+        # Not placed yet, or placed far away: an edited version near the expected place may be
+        # the better (or a rival) candidate.
+        candidates.extend(self._fuzzy_candidates(search, occurrences))
+        candidates.sort(key=lambda c: c.score, reverse=True)
+        return self._decide(search, candidates)
+
+    def _expected_start(self, anchor: Anchor) -> int:
+        """Where the quote should start in the new text, judged by where most of it went.
+
+        Start, middle and end are carried over separately and the median wins: a word diff may
+        keep the quote's first word in place while the rest of it moved with a copy.
+        """
+        start, end = anchor.start, anchor.end
+        middle = (start + end) // 2
+        guesses = sorted(self._diff.map_offset(p) - (p - start) for p in (start, middle, end))
+        return min(max(guesses[1], 0), len(self.new_text))
+
+    # --- 1. position ---------------------------------------------------------------------------
+
+    def _by_position(self, anchor: Anchor, mapped: int) -> Reanchored:
+        """Accept the quote at its carried-over offset unless a new copy nearby fits as well."""
+        end = mapped + len(anchor.exact)
+        search = _Search(anchor, mapped, unique=False, short=False, repeated=False)
+        rival = self._nearby_new_copy(search, mapped)
+        if rival is None:
+            return Reanchored(mapped, end, ANCHOR_OK, METHOD_POSITION, 1.0)
+        here = search.candidate(self.new_text, mapped, end, METHOD_POSITION, 1.0)
+        if rival.context.overall < here.context.overall - POSITION_CONTEXT_MARGIN:
+            return Reanchored(mapped, end, ANCHOR_OK, METHOD_POSITION, 1.0)
+        return Reanchored(mapped, end, ANCHOR_NEEDS_REVIEW, METHOD_POSITION, here.score)
+
+    def _nearby_new_copy(self, search: _Search, mapped: int) -> _Candidate | None:
+        """The best-context copy of the quote that the edit added near `mapped`, if any.
+
+        A copy counts as new when it overlaps changed lines and is not simply an old occurrence
+        carried over: old occurrences were already told apart by the old offsets.
+        """
+        quote = search.anchor.exact
+        length = len(quote)
+        low, high = mapped - NEARBY_CHARS, mapped + length + NEARBY_CHARS
+        best: _Candidate | None = None
+        for changed_start, changed_end in self._diff.changed_ranges(max(low, 0), high):
+            # Copies overlapping the changed range: starting in it or reaching into it.
+            stop = changed_end + length - 1
+            at = self.new_text.find(quote, max(changed_start - length + 1, 0), stop)
+            while at >= 0:
+                if at != mapped and not self._carried_over(quote, at):
+                    copy = search.candidate(self.new_text, at, at + length, METHOD_EXACT, 1.0)
+                    if best is None or copy.context.overall > best.context.overall:
+                        best = copy
+                at = self.new_text.find(quote, at + 1, stop)
+        return best
+
+    def _carried_over(self, quote: str, at: int) -> bool:
+        origin = self._diff.unchanged_origin(at)
+        return origin is not None and self.old_text.startswith(quote, origin)
+
+    # --- 2. exact --------------------------------------------------------------------------------
+
+    def _occurrences(self, quote: str, expected: int) -> tuple[list[int], int]:
+        """Offsets of the quote in the new text, and how many there are in all.
+
+        A very common quote (a word or two) is only collected near the expected place: far
+        copies score too low to be accepted, and its commonness already makes it ambiguous.
+        """
+        text = self.new_text
+        found: list[int] = []
+        at = text.find(quote)
+        while at >= 0 and len(found) <= MAX_EXACT_CANDIDATES:
+            found.append(at)
+            at = text.find(quote, at + 1)
+        if at < 0:
+            return found, len(found)
+        return self._near_occurrences(quote, expected), text.count(quote)
+
+    def _near_occurrences(self, quote: str, expected: int) -> list[int]:
+        """Offsets of the quote within PROXIMITY_CHARS of `expected`."""
+        text = self.new_text
+        low = max(expected - PROXIMITY_CHARS, 0)
+        high = expected + PROXIMITY_CHARS + len(quote)
+        near: list[int] = []
+        at = text.find(quote, low, high)
+        while at >= 0:
+            near.append(at)
+            at = text.find(quote, at + 1, high)
+        return near
+
+    def _exact_nearby(self, anchor: Anchor, expected: int, short: bool) -> Reanchored | None:
+        """The quote placed among its occurrences near `expected` alone, when that is decisive.
+
+        Copies further than PROXIMITY_CHARS away score at most FAR_BOUND, so a nearby match that
+        beats FAR_BOUND by SHORT_MARGIN, judged as if the quote were repeated and not unique
+        (the stricter reading), is what the full search would return: the common case of a line
+        edited around an intact quote then costs no scan of the whole text.
+        """
+        quote = anchor.exact
+        near = self._near_occurrences(quote, expected)
+        if not near:
+            return None
+        search = _Search(anchor, expected, unique=False, short=short, repeated=True)
+        candidates = self._exact_candidates(search, near)
+        candidates.sort(key=lambda c: c.score, reverse=True)
+        decided = self._decide(search, candidates)
+        if (
+            decided.status == ANCHOR_OK
+            and decided.score >= FAR_BOUND + SHORT_MARGIN
+            and abs(decided.start - expected) <= len(quote)
+        ):
+            return decided
+        return None
+
+    def _exact_candidates(self, search: _Search, occurrences: list[int]) -> list[_Candidate]:
+        """Score the occurrences nearest first, until no further one can be best or runner-up.
+
+        Context can add at most CONTEXT_WEIGHT to the support, so an occurrence's score is
+        bounded by its proximity; in a text that repeats a sentence hundreds of times, the far
+        copies need not be compared once two candidates beat that bound.
+        """
+        length = len(search.anchor.exact)
+        best: _Candidate | None = None
+        runner: _Candidate | None = None
+        scored: list[_Candidate] = []
+        for at in sorted(occurrences, key=lambda at: abs(at - search.expected)):
+            if runner is not None and search.bound(at) <= runner.score:
+                break
+            candidate = search.candidate(self.new_text, at, at + length, METHOD_EXACT, 1.0)
+            scored.append(candidate)
+            if best is None or candidate.score > best.score:
+                best = candidate
+                runner = max(
+                    (c for c in scored if not c.overlaps(best)),
+                    key=lambda c: c.score,
+                    default=None,
+                )
+            elif not candidate.overlaps(best) and (
+                runner is None or candidate.score > runner.score
+            ):
+                runner = candidate
+        return scored
+
+    # --- 3. fuzzy --------------------------------------------------------------------------------
+
+    def _fuzzy_candidates(self, search: _Search, occurrences: list[int]) -> list[_Candidate]:
+        """Up to two best approximate matches near the expected place, not on an exact one."""
+        low, high = self._window(search)
+        found: list[_Candidate] = []
+        first = self._align(search, low, high)
+        if first is None:
+            return found
+        # The runner-up is the best match left or right of the winner: an ambiguous edit (a
+        # sentence duplicated and then changed) shows up there.
+        rest = [
+            c
+            for c in (self._align(search, low, first.start), self._align(search, first.end, high))
+            if c is not None
+        ]
+        for candidate in [first, *sorted(rest, key=lambda c: c.score, reverse=True)[:1]]:
+            # The exact occurrence nearest before the candidate's end is the only one that
+            # could overlap it (occurrences are sorted, and all have the quote's length).
+            nearest = bisect_left(occurrences, candidate.end) - 1
+            length = len(search.anchor.exact)
+            if nearest < 0 or occurrences[nearest] + length <= candidate.start:
+                found.append(candidate)
+        return found
+
+    def _window(self, search: _Search) -> tuple[int, int]:
+        """The stretch of new text where an edited quote can be: its changed region plus margin."""
+        diff, anchor, expected = self._diff, search.anchor, search.expected
+        length = len(anchor.exact)
+        low = expected
+        high = max(diff.map_offset(anchor.end), expected + length)
+        if not diff.is_refined(anchor.start):
+            low = min(low, diff.gap_of(anchor.start)[0])
+        if not diff.is_refined(anchor.end):
+            high = max(high, diff.gap_of(anchor.end)[1])
+        margin = length // 2 + WINDOW_MARGIN
+        low, high = low - margin, high + margin
+        if high - low > MAX_WINDOW_CHARS:
+            half = max(MAX_WINDOW_CHARS // 2, length)
+            low, high = expected - half, expected + length + half
+        return max(low, 0), min(high, len(self.new_text))
+
+    def _align(self, search: _Search, low: int, high: int) -> _Candidate | None:
+        """The best approximate match of the quote inside new[low:high], refined and scored."""
+        quote = search.anchor.exact
+        if high - low < max(len(quote) * QUOTE_MIN, 1):
+            return None
+        # The alignment has the quote's length; refining may move either edge, so allow slack.
+        cutoff = (QUOTE_MIN - 0.1) * 100
+        found = fuzz.partial_ratio_alignment(quote, self.new_text[low:high], score_cutoff=cutoff)
+        if found is None:
+            return None
+        start, end = self._refine(quote, low + found.dest_start, low + found.dest_end, low, high)
+        similarity = _similarity(quote, self.new_text[start:end])
+        if similarity < QUOTE_MIN:
+            return None
+        return search.candidate(self.new_text, start, end, METHOD_FUZZY, similarity)
+
+    def _refine(self, quote: str, start: int, end: int, low: int, high: int) -> tuple[int, int]:
+        """Move the edges of an alignment to where the span reads most like the quote.
+
+        The alignment is as long as the quote, so an edited sentence that grew or shrank is cut
+        or overshot. Edges step by whole words (white-space boundaries) while that helps, then
+        by single characters, which is what CJK text without spaces needs.
+        """
+        text = self.new_text
+        best = _similarity(quote, text[start:end])
+        for words in (True, False):
+            for _ in range(4 * len(quote.split()) + 16):
+                moves = (
+                    (max(_step(text, start, -1, words), low), end),
+                    (_step(text, start, 1, words), end),
+                    (start, min(_step(text, end, 1, words), high)),
+                    (start, _step(text, end, -1, words)),
+                )
+                scored = [(_similarity(quote, text[s:e]), s, e) for s, e in moves if s < e]
+                top = max(scored, default=(best, start, end))
+                if top[0] <= best:
+                    break
+                best, start, end = top
+        return start, end
+
+    # --- deciding --------------------------------------------------------------------------------
+
+    def _decide(self, search: _Search, ranked: list[_Candidate]) -> Reanchored:
+        """Status of the best of `ranked` (sorted best first), given its runner-up."""
+        if not ranked:
+            return self._orphan(search.anchor, 0.0)
+        best = ranked[0]
+        rivals = ranked[1:]
+        if search.unique and best.method == METHOD_EXACT:
+            # The only copy of a long quote in either text is not made doubtful by text that
+            # merely resembles it (an edited duplicate of the sentence, say).
+            rivals = [c for c in rivals if c.method == METHOD_EXACT]
+        runner = next((c for c in rivals if not c.overlaps(best)), None)
+        lead = best.score - runner.score if runner is not None else 1.0
+        ambiguous = lead < MARGIN
+        if search.short:
+            # A few words say little by themselves: one side of their context must be intact
+            # (or both nearly), and when they occur more than once, both, with a clear lead.
+            context = best.context
+            decided = max(context.better_side, context.overall) >= SHORT_CONTEXT_MIN
+            ambiguous = ambiguous or not decided
+            if search.repeated:
+                ambiguous = (
+                    ambiguous or best.context.weaker_side < SHORT_CONTEXT_MIN or lead < SHORT_MARGIN
+                )
+        if best.score >= ACCEPT and not ambiguous:
+            status = ANCHOR_OK
+        elif best.score >= REVIEW_MIN:
+            status = ANCHOR_NEEDS_REVIEW
+        else:
+            return self._orphan(search.anchor, best.score)
+        return Reanchored(best.start, best.end, status, best.method, best.score)
+
+    def _orphan(self, anchor: Anchor, score: float) -> Reanchored:
+        """An orphan keeps the expected place (clipped, one character at least) for display."""
+        size = len(self.new_text)
+        if size == 0:
+            return Reanchored(0, 0, ANCHOR_ORPHANED, METHOD_NONE, score)
+        start = min(self._diff.map_offset(anchor.start), size - 1)
+        end = min(max(self._diff.map_offset(anchor.end), start + 1), size)
+        return Reanchored(start, end, ANCHOR_ORPHANED, METHOD_NONE, score)
+
+
+def _step(text: str, at: int, direction: int, words: bool) -> int:
+    """`at` moved to the next word boundary (or character) in `direction`, within the text.
+
+    A word boundary is where white space meets non-white space, so punctuation stays with its word.
+    """
+    moved = at + direction
+    if words:
+        while 0 < moved < len(text) and text[moved].isspace() == text[moved - 1].isspace():
+            moved += direction
+    return min(max(moved, 0), len(text))
+
+
+def reanchor_all(
+    old_text: str,
+    new_text: str,
+    anchors: Sequence[Anchor],
+    progress: Callable[[int, int], bool] | None = None,
+) -> list[Reanchored]:
+    """Re-anchor every anchor of `old_text` in `new_text`, in order.
+
+    `progress(done, total)` is called every `PROGRESS_EVERY` anchors and at the end; when it
+    returns False the work stops with `Cancelled`.
+    """
+    reanchorer = Reanchorer(old_text, new_text)
+    total = len(anchors)
+    results: list[Reanchored] = []
+    for done, anchor in enumerate(anchors, start=1):
+        results.append(reanchorer.reanchor(anchor))
+        due = done % PROGRESS_EVERY == 0 or done == total
+        if progress is not None and due and progress(done, total) is False:
+            raise Cancelled(f"re-anchoring cancelled after {done} of {total} anchors")
+    return results
