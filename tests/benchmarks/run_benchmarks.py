@@ -1,0 +1,65 @@
+"""`make bench`: run every benchmark and print one line each, `NAME  measured  goal  PASS|MISS`.
+
+Speed goals live here, never in timed unit tests: a busy CI machine must not fail the suite,
+but a slower design must show up as a MISS. Where a baseline exists it is measured in the same
+run, so the figure does not depend on how fast this machine happens to be today.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import import_bench
+import reanchor_bench
+
+
+@dataclass(frozen=True)
+class Result:
+    """One benchmark's figure against its goal."""
+
+    name: str
+    measured: str
+    goal: str
+    passed: bool
+
+    def line(self) -> str:
+        verdict = "PASS" if self.passed else "MISS"
+        return f"{self.name:<28} {self.measured:>22}  {self.goal:<24} {verdict}"
+
+
+def import_2mb() -> Result:
+    seconds, floor = import_bench.measure()
+    return Result(
+        "import_2mb_text",
+        f"{seconds:.3f} s ({seconds / floor:.1f}× floor)",
+        "< 0.5 s",
+        seconds < 0.5,
+    )
+
+
+def reanchor_10k() -> Result:
+    seconds, _results, _old, _new, count = reanchor_bench.measure()
+    return Result(
+        "reanchor_10k_on_2mb", f"{seconds:.3f} s ({count:,} anchors)", "< 2 s", seconds < 2.0
+    )
+
+
+BENCHMARKS: list[Callable[[], Result]] = [import_2mb, reanchor_10k]
+
+
+def main() -> int:
+    missed = 0
+    for benchmark in BENCHMARKS:
+        result = benchmark()
+        print(result.line(), flush=True)
+        missed += not result.passed
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
