@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.io.file_reader import read_document_file
+from desktop_app.io.file_reader import DEFAULT_SIZE_LIMIT, read_document_file
 from desktop_app.io.imported import ImportedDocument
 from desktop_app.io.markdown_export import export_markdown
 
@@ -26,12 +26,18 @@ class ImportOutcome:
     notes: tuple[str, ...] = ()
 
 
-def import_file(store: LibraryStore, path: Path, *, version_of: int | None = None) -> ImportOutcome:
+def import_file(
+    store: LibraryStore,
+    path: Path,
+    *,
+    version_of: int | None = None,
+    size_limit: int = DEFAULT_SIZE_LIMIT,
+) -> ImportOutcome:
     """Read `path` and add it to the library, unless the library holds the same text already.
 
     Raises ImportRefused (with a one-line reason) and writes nothing when the file is refused.
     """
-    return store_imported(store, read_document_file(path), version_of=version_of)
+    return store_imported(store, read_document_file(path, size_limit), version_of=version_of)
 
 
 def store_imported(

@@ -65,7 +65,12 @@ class AnnotationListModel(QStandardItemModel):
     def _fill(self, item: QStandardItem, record: AnnotationRecord) -> None:
         tags = self.tags_of(record)
         names = ", ".join(t.name for t in tags)
-        item.setData(" ".join(record.exact.split()), Qt.ItemDataRole.DisplayRole)
+        quote = record.exact
+        if record.needs_attention:
+            # Its span is only a guess until the reader settles it: show what it quoted.
+            status = "orphaned" if record.anchor_status == "orphaned" else "to review"
+            quote = f"[{status}] {record.previous_exact or record.exact}"
+        item.setData(" ".join(quote.split()), Qt.ItemDataRole.DisplayRole)
         item.setData(record.note or record.exact, Qt.ItemDataRole.ToolTipRole)
         item.setData(f"{names or 'untagged'}: {record.exact}", Qt.ItemDataRole.AccessibleTextRole)
         item.setData(record, AnnotationRole.Record)

@@ -91,7 +91,8 @@ class ClaimmarkApplication(QObject):
             return
         self.store = store
         self.session = DocumentSession(store, self)
-        self.imports = ImportController(store, self.window.import_progress, self)
+        limit = int(self.window.settings.import_limit_mb * 1024 * 1024)
+        self.imports = ImportController(store, self.window.import_progress, self, limit)
         self.imports.finished.connect(self.on_import_finished)
         self.versions = VersionController(self.window, self.session)
         if file is None or (store.setting(LAST_DOCUMENT_KEY) is not None and store.documents()):

@@ -57,12 +57,17 @@ class ImportWorker(QObject):
     finished = Signal(object)
 
     def __init__(
-        self, store: LibraryStore, request: ImportRequest, cancel: threading.Event
+        self,
+        store: LibraryStore,
+        request: ImportRequest,
+        cancel: threading.Event,
+        size_limit: int,
     ) -> None:
         super().__init__()
         self._store = store
         self._request = request
         self._cancel = cancel
+        self._size_limit = size_limit
 
     @Slot()
     def run(self) -> None:
@@ -90,7 +95,12 @@ class ImportWorker(QObject):
             self.progress.emit(done, total, path.name)
             try:
                 report.outcomes.append(
-                    import_file(self._store, path, version_of=request.version_of)
+                    import_file(
+                        self._store,
+                        path,
+                        version_of=request.version_of,
+                        size_limit=self._size_limit,
+                    )
                 )
             except ImportRefused as refusal:
                 report.failures.append(str(refusal))
@@ -150,9 +160,16 @@ class ImportController(QObject):
 
     finished = Signal(object)
 
-    def __init__(self, store: LibraryStore, progress: ImportProgress, parent: QObject) -> None:
+    def __init__(
+        self,
+        store: LibraryStore,
+        progress: ImportProgress,
+        parent: QObject,
+        size_limit: int = 20 * 1024 * 1024,
+    ) -> None:
         super().__init__(parent)
         self._store = store
+        self._size_limit = size_limit
         self._progress = progress
         self._queue: list[ImportRequest] = []
         self._thread: QThread | None = None
@@ -190,7 +207,7 @@ class ImportController(QObject):
         request = self._queue.pop(0)
         self._cancel = threading.Event()
         thread = QThread(self)
-        worker = ImportWorker(self._store, request, self._cancel)
+        worker = ImportWorker(self._store, request, self._cancel, self._size_limit)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.progress.connect(self._progress.show_progress)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+DEFAULT_IMPORT_LIMIT_MB = 20.0
+
 
 class AppSettings:
     """Typed access to the per-user settings file (an INI file, so tests can point it anywhere)."""
@@ -50,6 +52,16 @@ class AppSettings:
     @zoom.setter
     def zoom(self, value: int) -> None:
         self._settings.setValue("reader/zoom", int(value))
+
+    @property
+    def import_limit_mb(self) -> float:
+        """Largest file the window imports, in MB (`[import] max_size_mb` in the file)."""
+        value = self._settings.value("import/max_size_mb", DEFAULT_IMPORT_LIMIT_MB)
+        try:
+            limit = float(str(value))
+        except ValueError:
+            return DEFAULT_IMPORT_LIMIT_MB
+        return limit if limit > 0 else DEFAULT_IMPORT_LIMIT_MB
 
     @property
     def export_folder(self) -> str:
