@@ -45,9 +45,11 @@ def run_window(file: Path | None, database: Path | None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from desktop_app.diagnostics import install_excepthook, start_logging
     from desktop_app.paths import default_database_path, settings_path
     from desktop_app.resources import resource_path
     from desktop_app.ui.application import ClaimmarkApplication
+    from desktop_app.ui.error_dialog import show_unexpected_error
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
@@ -56,6 +58,8 @@ def run_window(file: Path | None, database: Path | None) -> int:
     app.setWindowIcon(QIcon(str(resource_path("icon.svg"))))
     claimmark = ClaimmarkApplication(database or default_database_path(), settings_path())
     claimmark.start(file)
+    # After the first paint: the log file is not needed to show the article.
+    install_excepthook(show_unexpected_error, start_logging())
     try:
         return app.exec()
     finally:
