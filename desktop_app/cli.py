@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from desktop_app.storage.library_store import LibraryStore
 
 COMMANDS = ("import", "list", "show", "export")
-EXPORT_FORMATS = ("markdown",)
+EXPORT_FORMATS = ("markdown", "html", "csv", "json", "qdpx", "qdc")
 DEFAULT_SIZE_LIMIT_MB = 20
 
 
@@ -75,9 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
     export_command = commands.add_parser("export", help="export annotated notes")
     add_db(export_command)
     export_command.add_argument("--format", choices=EXPORT_FORMATS, default="markdown")
-    export_command.add_argument("--document", type=int, metavar="ID")
+    scope = export_command.add_mutually_exclusive_group()
+    scope.add_argument("--document", type=int, metavar="ID", help="one article")
+    scope.add_argument("--all", action="store_true", help="the whole library")
     export_command.add_argument(
-        "-o", "--output", required=True, metavar="FILE", help="file to write, or - for stdout"
+        "--group-by-tag",
+        action="store_true",
+        help="markdown: list annotations under each tag instead of in reading order",
+    )
+    export_command.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="file to write, - for standard output, or a folder for one file per article",
     )
     return parser
 
@@ -105,7 +116,7 @@ def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
             return _list(store, out)
         if args.command == "show":
             return _show(store, args.document, args.json, out)
-        return _export(store, args.document, args.output, out, err)
+        return _export(store, args, out, err)
     except LibraryError as error:
         print(f"desktop-app: {error}", file=err)
         return 1
@@ -244,30 +255,61 @@ def _list(store: LibraryStore, out: TextIO) -> int:
     return 0
 
 
-def _export(
-    store: LibraryStore, document: int | None, output: str, out: TextIO, err: TextIO
-) -> int:
-    from desktop_app.io.atomic_write import write_text_atomically
-    from desktop_app.io.library_transfer import render_markdown
+def _export(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from desktop_app.io.atomic_write import write_bytes_atomically
+    from desktop_app.io.exports import FORMATS, ExportOptions, file_stem, render
 
-    if document is None:
+    export_format = FORMATS[args.format]
+    options = ExportOptions(grouping="tag" if args.group_by_tag else "reading")
+    if args.document is not None:
+        store.document(args.document)  # NotFoundError: one line, before writing anything
+        ids: list[int] | None = [args.document]
+    elif args.all or args.format == "qdc":
+        ids = None
+    else:
         documents = store.documents()
         if len(documents) != 1:
             print(
                 f"desktop-app: the library has {len(documents)} documents: choose one with "
-                "--document ID (desktop-app list shows them)",
+                "--document ID (desktop-app list shows them), or export them all with --all",
                 file=err,
             )
             return 1
-        document = documents[0].id
-    text = render_markdown(store, document)
-    if output == "-":
-        out.write(text)
-        out.flush()
+        ids = [documents[0].id]
+    output = Path(args.output)
+    if args.output != "-" and output.is_dir():
+        if not export_format.per_document:
+            print(f"desktop-app: {args.format} exports go to one file, not a folder", file=err)
+            return 1
+        targets: list[tuple[Path, list[int] | None]] = [
+            (output / f"{file_stem(store.document(i).title)}-{i}{export_format.suffix}", [i])
+            for i in (ids if ids is not None else [d.id for d in store.documents()])
+        ]
+    else:
+        targets = [(output, ids)]
+    for target, scope in targets:
+        rendered = render(store, args.format, scope, options)
+        for line in rendered.report:
+            print(f"note: {line}", file=err)
+        if args.output == "-":
+            return _write_stdout(rendered.data, args.format, out, err)
+        try:
+            write_bytes_atomically(target, rendered.data)
+        except OSError as error:
+            print(f"desktop-app: cannot write {target}: {error.strerror or error}", file=err)
+            return 1
+    return 0
+
+
+def _write_stdout(data: bytes, format_name: str, out: TextIO, err: TextIO) -> int:
+    if format_name in ("qdpx",):
+        buffer = getattr(out, "buffer", None)
+        if buffer is None:
+            print("desktop-app: a .qdpx project is binary: write it to a file with -o", file=err)
+            return 1
+        buffer.write(data)
+        buffer.flush()
         return 0
-    try:
-        write_text_atomically(Path(output), text)
-    except OSError as error:
-        print(f"desktop-app: cannot write {output}: {error.strerror or error}", file=err)
-        return 1
+    out.write(data.decode("utf-8"))
+    out.flush()
     return 0

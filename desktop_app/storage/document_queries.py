@@ -133,6 +133,15 @@ class DocumentQueries(StoreBase):
                 .order_by(Document.id)
             )
 
+    def find_document_with_digest(self, digest: str) -> int | None:
+        """Id of a live document whose text has this SHA-256 (what exports carry), if any."""
+        with Session(self.engine) as session:
+            return session.scalar(
+                select(Document.id)
+                .where(Document.text_sha256 == digest, Document.deleted_at.is_(None))
+                .order_by(Document.id)
+            )
+
     def version_candidates(self, canonical_url: str, title: str) -> list[DocumentSummary]:
         """Latest versions of articles that a newly imported one may be a new version of:
         the same canonical URL, else the same title (ignoring case and spacing)."""

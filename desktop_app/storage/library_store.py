@@ -10,14 +10,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from desktop_app.storage.annotation_queries import AnnotationQueries, Placement
+from desktop_app.storage.annotation_queries import AnnotationQueries, NewAnnotation, Placement
 from desktop_app.storage.database import open_library_engine
 from desktop_app.storage.document_queries import DocumentQueries
 from desktop_app.storage.orm import AppSetting
 from desktop_app.storage.store_base import text_digest
 from desktop_app.storage.tag_queries import TagQueries
 
-__all__ = ["LAST_DOCUMENT_KEY", "LibraryStore", "Placement", "text_digest"]
+__all__ = ["LAST_DOCUMENT_KEY", "LibraryStore", "NewAnnotation", "Placement", "text_digest"]
 
 LAST_DOCUMENT_KEY = "last_document_id"
 

@@ -45,6 +45,7 @@ from desktop_app.ui.side_panel import SidePanel
 if TYPE_CHECKING:
     from desktop_app.core.records import AnnotationRecord
     from desktop_app.models.document_session import DocumentSession
+    from desktop_app.ui.export_dialog import ExportChoice
 
 
 class MainWindow(QMainWindow):
@@ -414,31 +415,104 @@ class MainWindow(QMainWindow):
         return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
 
     def on_export(self) -> None:
-        from desktop_app.io.atomic_write import write_text_atomically
-        from desktop_app.io.library_transfer import render_markdown
+        """Ctrl+E: choose a format and scope, then a file (or folder), and write atomically."""
+        from desktop_app.ui.export_dialog import ExportDialog
 
         session = self.session
-        if session is None or session.document is None:
+        if session is None:
             return
         self.side_panel.note_editor.flush()
-        folder = self.settings.export_folder or str(Path.home())
-        suggested = str(Path(folder) / f"{safe_file_stem(session.document.title)}.md")
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export annotated notes", suggested, "Markdown (*.md)"
+        dialog = ExportDialog(
+            session.document is not None,
+            self.settings.export_format,
+            self.settings.export_scope,
+            self,
         )
-        if not path:
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
-        target = Path(path)
-        if target.suffix == "":
-            target = target.with_suffix(".md")
+        choice = dialog.choice()
+        self.settings.export_format = choice.format_name
+        self.settings.export_scope = choice.scope
+        self.export(choice)
+
+    def export(self, choice: ExportChoice) -> None:
+        """Write the export the reader chose, asking where (and before replacing files)."""
+        from desktop_app.io.atomic_write import write_bytes_atomically
+        from desktop_app.io.exports import FORMATS, ExportOptions, file_stem, render
+
+        session = self.session
+        assert session is not None
+        export_format = FORMATS[choice.format_name]
+        folder = self.settings.export_folder or str(Path.home())
+        document = session.document
+        targets: list[tuple[Path, list[int] | None]]
+        if choice.scope == "each":
+            chosen = QFileDialog.getExistingDirectory(self, "Export each article to", folder)
+            if not chosen:
+                return
+            targets = [
+                (Path(chosen) / f"{file_stem(d.title)}{export_format.suffix}", [d.id])
+                for d in session.store.documents()
+            ]
+            existing = [t for t, _ in targets if t.exists()]
+            if existing and not self._confirm_replace(existing):
+                return
+        else:
+            ids = [document.id] if choice.scope == "document" and document else None
+            name = document.title if ids and document else "Claimmark library"
+            if choice.format_name == "qdc":
+                name = "Claimmark codebook"
+            suggested = str(Path(folder) / f"{file_stem(name)}{export_format.suffix}")
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                "Export annotated notes",
+                suggested,
+                f"{export_format.label} (*{export_format.suffix})",
+            )
+            if not path:
+                return
+            target = Path(path)
+            if target.suffix.lower() != export_format.suffix:
+                target = target.with_name(target.name + export_format.suffix)
+            targets = [(target, ids)]
+        options = ExportOptions(grouping=choice.grouping)
+        report: list[str] = []
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            write_text_atomically(target, render_markdown(session.store, session.document.id))
+            for target, ids in targets:
+                rendered = render(session.store, choice.format_name, ids, options)
+                write_bytes_atomically(target, rendered.data)
+                report.extend(line for line in rendered.report if line not in report)
         except OSError as error:
             self.show_error(f"Could not write {target}: {error.strerror or error}")
             return
-        self.settings.export_folder = str(target.parent)
-        count = len(session.annotations())
-        self.show_status(f"Exported {count} annotations to {target}")
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.settings.export_folder = str(targets[0][0].parent)
+        where = targets[0][0] if len(targets) == 1 else targets[0][0].parent
+        self.show_status(f"Exported {export_format.label} to {where}")
+        if report:
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "What the format could not carry",
+                "\n".join(f"• {line}" for line in report),
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setObjectName("exportReport")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+
+    def _confirm_replace(self, existing: list[Path]) -> bool:
+        names = ", ".join(p.name for p in existing[:3]) + ("…" if len(existing) > 3 else "")
+        answer = QMessageBox.question(
+            self,
+            "Replace files?",
+            f"{len(existing)} of these files exist already ({names}). Replace them?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def show_error(self, message: str) -> QMessageBox:
         """Tell the user about a problem in their environment or input, in one line.
@@ -474,10 +548,3 @@ class MainWindow(QMainWindow):
         self.settings.splitter_state = QByteArray(self.splitter.saveState())
         self.settings.sync()
         super().closeEvent(event)
-
-
-def safe_file_stem(title: str) -> str:
-    """A file name stem from a title: no path separators or characters file systems refuse."""
-    cleaned = "".join(c if c.isalnum() or c in " -_" else " " for c in title)
-    stem = "-".join(cleaned.split())[:80]
-    return stem or "annotations"

@@ -64,6 +64,26 @@ class AppSettings:
         return limit if limit > 0 else DEFAULT_IMPORT_LIMIT_MB
 
     @property
+    def export_format(self) -> str:
+        """The export format chosen last ("markdown" at first)."""
+        value = self._settings.value("export/format", "markdown")
+        return value if isinstance(value, str) else "markdown"
+
+    @export_format.setter
+    def export_format(self, value: str) -> None:
+        self._settings.setValue("export/format", value)
+
+    @property
+    def export_scope(self) -> str:
+        """The export scope chosen last ("document", "library" or "each")."""
+        value = self._settings.value("export/scope", "document")
+        return value if isinstance(value, str) else "document"
+
+    @export_scope.setter
+    def export_scope(self, value: str) -> None:
+        self._settings.setValue("export/scope", value)
+
+    @property
     def export_folder(self) -> str:
         """Folder of the last export ("" when there has been none)."""
         value = self._settings.value("export/folder", "")

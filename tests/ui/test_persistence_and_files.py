@@ -10,6 +10,8 @@ from markdown_it import MarkdownIt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from desktop_app.ui.export_dialog import ExportDialog
+
 from gui_actions import drag_select, import_and_wait
 
 
@@ -140,6 +142,7 @@ def test_export_from_the_window_writes_markdown_that_parses_back(
     target = tmp_path / "out" / "notes"
     target.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(ExportDialog, "exec", lambda dialog: ExportDialog.DialogCode.Accepted)
     qtbot.keyClick(app.window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     written = target.with_suffix(".md")
     text = written.read_text(encoding="utf-8")
@@ -159,4 +162,4 @@ def test_export_from_the_window_writes_markdown_that_parses_back(
             )
     assert quotes == [a.exact for a in app.session.annotations()]
     assert app.window.settings.export_folder == str(written.parent)
-    assert "Exported 2 annotations" in app.window.statusBar().currentMessage()
+    assert "Exported Markdown notes" in app.window.statusBar().currentMessage()

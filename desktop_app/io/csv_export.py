@@ -1,0 +1,99 @@
+"""Exporting annotations as a spreadsheet: RFC 4180 CSV, one row per annotation.
+
+The text is returned as a `str`; the caller encodes it as UTF-8. No byte-order mark is added
+unless asked for (`excel_bom=True`): most tools read UTF-8 without one, but Excel on Windows
+guesses the legacy code page for a BOM-less file and garbles every non-ASCII character.
+
+Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` (and, in some, tab or carriage
+return) as a formula, so an article or note could carry `=HYPERLINK(...)` into the analyst's
+spreadsheet (CSV injection). Following OWASP's advice, every cell of user text (document title,
+quote, tags, note) that begins with one of those characters is written with a single quote `'`
+in front, which spreadsheets show as text. Numbers and dates are never changed. A program that
+reads the file back can drop the added quote: it is only ever added before one of those
+characters. Pass `neutralise_formulas=False` for a file meant only for programs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping
+
+from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord
+from desktop_app.io.export_bundle import ExportBundle
+from desktop_app.io.markdown_export import utc_timestamp
+
+HEADER = (
+    "document_id",
+    "document_title",
+    "start",
+    "end",
+    "quote",
+    "tags",
+    "note",
+    "status",
+    "created",
+    "updated",
+)
+TAG_SEPARATOR = ";"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def export_csv(
+    bundle: ExportBundle, *, excel_bom: bool = False, neutralise_formulas: bool = True
+) -> str:
+    """The CSV text of every annotation in `bundle`: a header row, then one row per annotation.
+
+    Rows follow the bundle's documents, and each document's annotations in reading order;
+    `start`/`end` are code points (end exclusive), `tags` the tag names in codebook order joined
+    with `;`, and `created`/`updated` ISO-8601 UTC with a `Z`. Lines end with CRLF as RFC 4180
+    asks; a cell is quoted only when it holds a comma, a quote or a line break.
+    """
+    tags_by_id = {tag.id: tag for tag in bundle.tags}
+    guard = neutralise_formula if neutralise_formulas else _unchanged
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(HEADER)
+    for document in bundle.documents:
+        ordered = sorted(bundle.annotations_of(document.id), key=lambda a: (a.start, a.end, a.id))
+        for annotation in ordered:
+            writer.writerow(_row(document, annotation, tags_by_id, guard))
+    return (BYTE_ORDER_MARK if excel_bom else "") + buffer.getvalue()
+
+
+def neutralise_formula(cell: str) -> str:
+    """`cell` with a `'` in front if a spreadsheet would otherwise read it as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+
+
+def _unchanged(cell: str) -> str:
+    """`cell` as it is (for files read only by programs)."""
+    return cell
+
+
+def _row(
+    document: DocumentRecord,
+    annotation: AnnotationRecord,
+    tags_by_id: Mapping[int, TagRecord],
+    guard: Callable[[str], str],
+) -> list[str | int]:
+    """One annotation's cells, user text passed through `guard`."""
+    return [
+        document.id,
+        guard(document.title),
+        annotation.start,
+        annotation.end,
+        guard(annotation.exact),
+        guard(TAG_SEPARATOR.join(tag.name for tag in _tags_of(annotation, tags_by_id))),
+        guard(annotation.note),
+        annotation.anchor_status,
+        utc_timestamp(annotation.created),
+        utc_timestamp(annotation.updated),
+    ]
+
+
+def _tags_of(annotation: AnnotationRecord, tags_by_id: Mapping[int, TagRecord]) -> list[TagRecord]:
+    """The annotation's known tags, each once, in codebook order (unknown ids are skipped)."""
+    known = {tags_by_id[i] for i in set(annotation.tag_ids) if i in tags_by_id}
+    return sorted(known, key=lambda tag: (tag.position, tag.id))

@@ -1,0 +1,682 @@
+"""Exporting annotated documents as one standalone HTML page that reads like the app.
+
+The page is for reading, printing and sharing: the full text with its highlights drawn as the
+reader draws them (one band per tag colour, so an overlap shows every category), a numbered
+marker after each passage, and the notes beside the text on a wide screen or under their
+paragraph on a narrow one. Notes come right after their paragraph in the source, so a screen
+reader meets each note after the passage it belongs to, and the markers and back-links are
+ordinary links that a keyboard follows.
+
+Nothing on the page is fetched or run: the styles are inline, there are no scripts, images or
+fonts, and a Content-Security-Policy forbids everything but inline styles should anything slip
+through. Every piece of user text (titles, bylines, tag names, quotes) is escaped; notes are
+Markdown, rendered and then cut down by nh3 to a short allow-list of harmless elements.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import markdown
+import nh3
+
+from desktop_app.core.highlight_layers import (
+    LAYER_OPACITY,
+    Layer,
+    Run,
+    bands,
+    composite,
+    layer_runs,
+)
+from desktop_app.core.records import ANCHOR_OK, AnnotationRecord, DocumentRecord, TagRecord
+from desktop_app.core.records import readable_date as _readable_date
+from desktop_app.io.export_bundle import ExportBundle
+from desktop_app.io.markdown_export import UNTITLED, utc_timestamp
+
+# The reader's paper and its colour for untagged annotations (ui.reading_style.LIGHT.paper and
+# ui.reading_controller.UNTAGGED_COLOUR), repeated here because io/ must not import Qt.
+LIGHT_PAPER = "#fbfaf6"
+DARK_PAPER = "#1c1b19"
+UNTAGGED_COLOUR = "#9e9e9e"
+# Over dark paper the app's 42 % would leave light ink on yellow below WCAG's 4.5:1.
+DARK_OPACITY = 0.36
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+)
+NOTE_TAGS = frozenset(
+    {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a", "br"}
+)
+NOTE_ATTRIBUTES = {"a": {"href"}}
+NOTE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_THREAD = threading.local()
+_STATUS_LABELS = {"needs_review": "needs review", "orphaned": "not found in the text"}
+
+
+def export_html(bundle: ExportBundle) -> str:
+    """One self-contained HTML5 page of every document in `bundle`, ending with a newline.
+
+    A single document is the whole page; several get a table of contents and an `<article>`
+    each. Annotations that are not settled in the text (needing review, orphaned) are listed
+    after their article instead of being highlighted where they may no longer belong.
+    """
+    tags_by_id = {tag.id: tag for tag in bundle.tags}
+    several = len(bundle.documents) > 1
+    level = 2 if several else 1
+    articles = [
+        _article(document, bundle.annotations_of(document.id), tags_by_id, level)
+        for document in bundle.documents
+    ]
+    if several:
+        page_title = f"Claimmark export: {len(bundle.documents)} documents"
+        head = _contents(bundle)
+    elif bundle.documents:
+        page_title = _title_of(bundle.documents[0])
+        head = ""
+    else:
+        page_title = "Claimmark export"
+        head = '<header class="page-head"><h1>Claimmark export</h1><p>No documents.</p></header>'
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">',
+            '<meta name="referrer" content="no-referrer">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="color-scheme" content="light dark">',
+            '<meta name="generator" content="Claimmark">',
+            f"<title>{_escape(page_title)}</title>",
+            f"<style>{STYLE}</style>",
+            "</head>",
+            "<body>",
+            '<main class="page">',
+            head,
+            *articles,
+            _colophon(bundle.exported_at),
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def render_note(note: str) -> str:
+    """A Markdown note as sanitised HTML: only simple text markup and http(s)/mailto links.
+
+    Raw HTML in a note is shown as the text the user typed (as in the Markdown export), not
+    interpreted; nh3 then removes anything else that is not on the allow-list, such as images
+    and `javascript:` links, so no note can add markup that runs or fetches anything.
+    """
+    rendered = _note_markdown().reset().convert(note)
+    return nh3.clean(
+        rendered,
+        tags=set(NOTE_TAGS),
+        attributes={name: set(allowed) for name, allowed in NOTE_ATTRIBUTES.items()},
+        url_schemes=set(NOTE_URL_SCHEMES),
+        link_rel="noopener noreferrer",
+    )
+
+
+def _note_markdown() -> markdown.Markdown:
+    """This thread's Markdown converter with raw HTML turned off (building one costs ~1 ms)."""
+    converter: markdown.Markdown | None = getattr(_THREAD, "markdown", None)
+    if converter is None:
+        converter = markdown.Markdown()
+        converter.preprocessors.deregister("html_block")
+        converter.inlinePatterns.deregister("html")
+        _THREAD.markdown = converter
+    return converter
+
+
+def highlight_paint(colours: Sequence[str], paper: str, opacity: float) -> str:
+    """The CSS background of a run covered by `colours` (bottom first), drawn as the app does.
+
+    One colour is a flat fill; several distinct colours are stacked bands with hard stops (top
+    band the first tag), so an overlap of trade and security shows both instead of a mixture.
+    """
+    fills = [composite([colour] * depth, paper, opacity) for colour, depth in bands(colours)]
+    if len(fills) == 1:
+        return fills[0]
+    count = len(fills)
+    stops = [
+        f"{fill} {100 * i / count:.4g}% {100 * (i + 1) / count:.4g}%"
+        for i, fill in enumerate(fills)
+    ]
+    return f"linear-gradient({', '.join(stops)})"
+
+
+# ---- one document ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """An annotation with its number in reading order and its known tags (codebook order)."""
+
+    number: int
+    annotation: AnnotationRecord
+    tags: tuple[TagRecord, ...]
+
+    @property
+    def uuid(self) -> str:
+        return _escape(self.annotation.uuid)
+
+    @property
+    def colours(self) -> list[str]:
+        return [_safe_colour(tag.colour) for tag in self.tags] or [UNTAGGED_COLOUR]
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """A highlighted run with the annotations that cover it."""
+
+    run: Run
+    entries: tuple[_Entry, ...]
+
+
+class _Text:
+    """A document's text cut into lines, with its highlights and where markers and notes go."""
+
+    def __init__(self, document: DocumentRecord, placed: Sequence[_Entry], level: int) -> None:
+        self.text = document.text
+        self.level = level
+        self.line_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
+        self.kinds = self._line_kinds(document.blocks)
+        layers = [Layer(e.annotation.start, e.annotation.end, c) for e in placed for c in e.colours]
+        self.marks = _marks(layer_runs(layers), placed)
+        self.mark_starts = [m.run.start for m in self.marks]
+        # Per line: where passages start (anchors) and end (markers), and whose notes follow it.
+        self.anchors: dict[int, list[tuple[int, _Entry]]] = {}
+        self.markers: dict[int, list[tuple[int, _Entry]]] = {}
+        for entry in placed:
+            start_line = self.line_of(entry.annotation.start)
+            self.anchors.setdefault(start_line, []).append((entry.annotation.start, entry))
+            # The marker follows the passage's last character, on that character's line.
+            end_line = self.line_of(entry.annotation.end - 1)
+            at = min(entry.annotation.end, self.line_end(end_line))
+            self.markers.setdefault(end_line, []).append((at, entry))
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def line_of(self, offset: int) -> int:
+        """The line holding `offset` (a line's own newline counts as part of it)."""
+        return bisect_right(self.line_starts, offset) - 1
+
+    def line_end(self, line: int) -> int:
+        """Where `line` ends (its newline, or the end of the text)."""
+        if line + 1 < len(self.line_starts):
+            return self.line_starts[line + 1] - 1
+        return len(self.text)
+
+    def _line_kinds(self, blocks: Iterable[tuple[int, int, str]]) -> dict[int, str]:
+        kinds: dict[int, str] = {}
+        for start, end, kind in blocks:
+            line = self.line_of(max(0, start))
+            while line < len(self.line_starts) and self.line_starts[line] < max(end, start + 1):
+                kinds[line] = kind
+                line += 1
+        return kinds
+
+    def line(self, line: int, element: str = "", element_id: str = "") -> str:
+        """One line as its element, highlights and markers inside; nothing added to its text.
+
+        The element follows the line's block kind unless `element` is given (the title).
+        """
+        start, end = self.line_starts[line], self.line_end(line)
+        css_class = "line"
+        if not element:
+            element, css_class = _element_of(self.kinds.get(line, "paragraph"), self.level)
+        id_attribute = f' id="{element_id}"' if element_id else ""
+        cuts = {start, end}
+        first = max(0, bisect_right(self.mark_starts, start) - 1)
+        inside: list[_Mark] = []
+        for mark in self.marks[first:]:
+            if mark.run.start >= end:
+                break
+            if mark.run.end > start:
+                inside.append(mark)
+                cuts.update((max(start, mark.run.start), min(end, mark.run.end)))
+        anchors = self.anchors.get(line, [])
+        markers = self.markers.get(line, [])
+        cuts.update(at for at, _ in anchors)
+        cuts.update(at for at, _ in markers)
+        points = sorted(cuts)
+        pieces: list[str] = []
+        next_mark = 0
+        for index, left in enumerate(points):
+            inserted = _marker(e for at, e in markers if at == left) + "".join(
+                f'<span class="anchor" id="a-{e.uuid}"></span>' for at, e in anchors if at == left
+            )
+            if index + 1 == len(points):
+                pieces.append(inserted)
+                break
+            piece = _escape(self.text[left : points[index + 1]])
+            # Points and runs are both in text order, so one pass finds each piece's run.
+            while next_mark < len(inside) and inside[next_mark].run.end <= left:
+                next_mark += 1
+            covering = None
+            if next_mark < len(inside) and inside[next_mark].run.start <= left:
+                covering = inside[next_mark]
+            if covering is None:
+                pieces.append(inserted + piece)
+            elif any(e.annotation.start < left for e in covering.entries):
+                # Inside a passage that goes on: the marker sits on its highlight, not in a gap.
+                pieces.append(_mark(covering, inserted + piece))
+            else:
+                pieces.append(inserted + _mark(covering, piece))
+        return f'<{element}{id_attribute} class="{css_class}">{"".join(pieces)}</{element}>'
+
+    def notes_after(self, line: int, span: int) -> str:
+        """The notes whose marker is on `line`, spanning `span` lines of the margin."""
+        entries = [e for _, e in self.markers.get(line, ())]
+        if not entries:
+            return ""
+        items = "".join(_note_item(e) for e in entries)
+        style = f' style="grid-row-end: span {span}"' if span > 1 else ""
+        return f'<ol class="notes" aria-label="Notes"{style}>{items}</ol>'
+
+
+def _article(
+    document: DocumentRecord,
+    annotations: Sequence[AnnotationRecord],
+    tags_by_id: Mapping[int, TagRecord],
+    level: int,
+) -> str:
+    """The `<article>` of one document: heading, byline, legend, text with notes, review list."""
+    ordered = sorted(annotations, key=lambda a: (a.start, a.end, a.id))
+    entries = [
+        _Entry(number, a, _tags_of(a, tags_by_id)) for number, a in enumerate(ordered, start=1)
+    ]
+    placed = [e for e in entries if _is_placed(e.annotation, document.text)]
+    unplaced = [e for e in entries if not _is_placed(e.annotation, document.text)]
+    text = _Text(document, placed, level)
+    title = _title_of(document)
+    doc_id = f"doc-{document.id}"
+    blocks = document.blocks
+    repeats_title = (
+        bool(blocks) and blocks[0][0] == 0 and document.text[: blocks[0][1]].strip() == title
+    )
+    if repeats_title:
+        heading = text.line(0, element=f"h{level}", element_id=f"{doc_id}-title")
+    else:
+        heading = f'<h{level} id="{doc_id}-title">{_escape(title)}</h{level}>'
+    head = [heading]
+    if repeats_title:
+        head.append(text.notes_after(0, 1))
+    if document.byline.strip():
+        head.append(f'<p class="byline">{_escape(" ".join(document.byline.split()))}</p>')
+    source = document.canonical_url or document.source
+    # Only a web address is worth citing; a local file path would leak the exporter's folders.
+    if source.startswith(("http://", "https://")) and source not in document.byline:
+        head.append(f'<p class="source">Source: {_escape(source)}</p>')
+    head.append(_legend(entries, tags_by_id, doc_id))
+    first_body_line = 1 if repeats_title else 0
+    body = _body(text, first_body_line)
+    parts = [
+        f'<article id="{doc_id}" aria-labelledby="{doc_id}-title">',
+        f'<header class="doc-head">{"".join(head)}</header>',
+        f'<div class="text">{body}</div>',
+    ]
+    if unplaced:
+        parts.append(_review(unplaced, doc_id, level))
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+def _body(text: _Text, first: int) -> str:
+    """Every line from `first` on, each followed by the notes whose marker it holds.
+
+    On a wide screen the notes sit in the margin beside their line and may run on beside the
+    following lines up to the next note, so a long note rarely opens a gap in the text.
+    """
+    note_lines = sorted(line for line in text.markers if line >= first)
+    ends = [*note_lines[1:], text.line_count] if note_lines else []
+    following = dict(zip(note_lines, ends, strict=True))
+    out: list[str] = []
+    for line in range(first, text.line_count):
+        out.append(text.line(line))
+        if line in following:
+            out.append(text.notes_after(line, following[line] - line))
+    return "\n".join(out)
+
+
+def _marks(runs: Sequence[Run], placed: Sequence[_Entry]) -> list[_Mark]:
+    """Each run with the annotations covering it (a sweep: runs and starts are both sorted)."""
+    by_start = sorted(placed, key=lambda e: (e.annotation.start, e.number))
+    active: list[_Entry] = []
+    index = 0
+    marks: list[_Mark] = []
+    for run in runs:
+        while index < len(by_start) and by_start[index].annotation.start <= run.start:
+            active.append(by_start[index])
+            index += 1
+        active = [e for e in active if e.annotation.end > run.start]
+        marks.append(_Mark(run, tuple(active)))
+    return marks
+
+
+def _marker(entries: Iterable[_Entry]) -> str:
+    """The superscript note numbers of the passages ending here, each a link to its note."""
+    links = ",".join(
+        f'<a href="#n-{e.uuid}" id="r-{e.uuid}" aria-label="Note {e.number}">{e.number}</a>'
+        for e in entries
+    )
+    return f'<sup class="ref">{links}</sup>' if links else ""
+
+
+def _mark(mark: _Mark, piece: str) -> str:
+    """A highlighted piece of text, its paint given for light and dark paper."""
+    light = highlight_paint(mark.run.colours, LIGHT_PAPER, opacity=LAYER_OPACITY)
+    dark = highlight_paint(mark.run.colours, DARK_PAPER, opacity=DARK_OPACITY)
+    ids = " ".join(e.uuid for e in mark.entries)
+    names = _unique(name for e in mark.entries for name in _tag_names(e))
+    return (
+        f'<mark data-annotations="{ids}" title="{_escape(", ".join(names))}" '
+        f'style="--hl: {light}; --hd: {dark}">{piece}</mark>'
+    )
+
+
+def _note_item(entry: _Entry) -> str:
+    """A note in the margin: its number (a link back to the passage), tags and text."""
+    back = (
+        f'<a class="back" href="#a-{entry.uuid}" '
+        f'aria-label="Back to passage {entry.number}">{entry.number}</a>'
+    )
+    note = render_note(entry.annotation.note) if entry.annotation.note.strip() else ""
+    return f'<li id="n-{entry.uuid}"><p class="note-head">{back} {_chips(entry)}</p>{note}</li>'
+
+
+def _review(entries: Sequence[_Entry], doc_id: str, level: int) -> str:
+    """Annotations that lost their place in the text, with their quote, tags and note."""
+    items = []
+    for entry in entries:
+        status = _STATUS_LABELS.get(entry.annotation.anchor_status, "not placed")
+        note = render_note(entry.annotation.note) if entry.annotation.note.strip() else ""
+        items.append(
+            f'<li id="n-{entry.uuid}">'
+            f'<blockquote id="a-{entry.uuid}">{_escape(entry.annotation.exact)}</blockquote>'
+            f'<p class="note-head"><span class="number">{entry.number}</span> {_chips(entry)} '
+            f'<span class="status">{status}</span></p>{note}</li>'
+        )
+    heading = min(6, level + 1)
+    return (
+        f'<section class="review" aria-labelledby="{doc_id}-review">'
+        f'<h{heading} id="{doc_id}-review">Not placed in the text</h{heading}>'
+        "<p>The text changed since these passages were marked; they wait for review in "
+        f'Claimmark.</p><ol class="notes">{"".join(items)}</ol></section>'
+    )
+
+
+def _legend(entries: Sequence[_Entry], tags_by_id: Mapping[int, TagRecord], doc_id: str) -> str:
+    """The tags used in the document with their colour and how many passages carry each."""
+    if not entries:
+        return '<p class="summary">No annotated passages.</p>'
+    counts = Counter(tag.id for e in entries for tag in e.tags)
+    items = []
+    for tag_id in sorted(counts, key=lambda i: (tags_by_id[i].position, i)):
+        tag = tags_by_id[tag_id]
+        items.append(_legend_item(_safe_colour(tag.colour), _tag_name(tag), counts[tag_id]))
+    untagged = sum(1 for e in entries if not e.tags)
+    if untagged:
+        items.append(_legend_item(UNTAGGED_COLOUR, "untagged", untagged))
+    noun = "passage" if len(entries) == 1 else "passages"
+    return (
+        f'<p class="summary" id="{doc_id}-tags">{len(entries)} annotated {noun}</p>'
+        f'<ul class="legend" aria-labelledby="{doc_id}-tags">{"".join(items)}</ul>'
+    )
+
+
+def _legend_item(colour: str, name: str, count: int) -> str:
+    light = highlight_paint([colour], LIGHT_PAPER, opacity=LAYER_OPACITY)
+    dark = highlight_paint([colour], DARK_PAPER, opacity=DARK_OPACITY)
+    return (
+        f'<li><span class="swatch" style="--hl: {light}; --hd: {dark}; --c: {colour}"></span>'
+        f'<span class="name">{_escape(name)}</span> <span class="count">{count}</span></li>'
+    )
+
+
+def _chips(entry: _Entry) -> str:
+    if not entry.tags:
+        return f'<span class="tag" style="--c: {UNTAGGED_COLOUR}">untagged</span>'
+    return " ".join(
+        f'<span class="tag" style="--c: {_safe_colour(t.colour)}">{_escape(_tag_name(t))}</span>'
+        for t in entry.tags
+    )
+
+
+# ---- the page around the articles ----------------------------------------------------------
+
+
+def _contents(bundle: ExportBundle) -> str:
+    items = []
+    for document in bundle.documents:
+        count = len(bundle.annotations_of(document.id))
+        noun = "passage" if count == 1 else "passages"
+        items.append(
+            f'<li><a href="#doc-{document.id}">{_escape(_title_of(document))}</a> '
+            f'<span class="count">{count} annotated {noun}</span></li>'
+        )
+    return (
+        '<header class="page-head"><h1>Claimmark export</h1>'
+        f"<p>{len(bundle.documents)} documents, {bundle.annotation_count} annotated passages</p>"
+        '<nav class="toc" aria-labelledby="toc-title"><h2 id="toc-title">Contents</h2>'
+        f"<ol>{''.join(items)}</ol></nav></header>"
+    )
+
+
+def _colophon(exported_at: datetime) -> str:
+    stamp = utc_timestamp(exported_at)
+    day = _readable_date(exported_at.astimezone(UTC).date().isoformat())
+    return (
+        f'<footer class="colophon"><p>Exported from Claimmark on '
+        f'<time datetime="{stamp}">{day}</time>.</p></footer>'
+    )
+
+
+# ---- small helpers -------------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _title_of(document: DocumentRecord) -> str:
+    return " ".join(document.title.split()) or UNTITLED
+
+
+def _tag_name(tag: TagRecord) -> str:
+    return " ".join(tag.name.split()) or f"tag {tag.id}"
+
+
+def _tag_names(entry: _Entry) -> list[str]:
+    return [_tag_name(t) for t in entry.tags] or ["untagged"]
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _safe_colour(colour: str) -> str:
+    """The tag colour if it is a plain `#rrggbb`; anything else could smuggle CSS in."""
+    return colour if _HEX_COLOUR.fullmatch(colour) else UNTAGGED_COLOUR
+
+
+def _tags_of(
+    annotation: AnnotationRecord, tags_by_id: Mapping[int, TagRecord]
+) -> tuple[TagRecord, ...]:
+    """The annotation's known tags, each once, in codebook order."""
+    known = {tags_by_id[i] for i in set(annotation.tag_ids) if i in tags_by_id}
+    return tuple(sorted(known, key=lambda tag: (tag.position, tag.id)))
+
+
+def _is_placed(annotation: AnnotationRecord, text: str) -> bool:
+    """True when the annotation is settled on a real span of the text."""
+    return annotation.anchor_status == ANCHOR_OK and 0 <= annotation.start < annotation.end <= len(
+        text
+    )
+
+
+def _element_of(kind: str, level: int) -> tuple[str, str]:
+    """The element and class of a line of the given block kind."""
+    if kind.startswith("heading"):
+        depth = int(kind[-1]) if kind[-1].isdigit() else 2
+        return f"h{min(6, depth + level)}", "line"
+    if kind == "list_item":
+        return "p", "line list-item"
+    if kind == "quote":
+        return "blockquote", "line"
+    if kind == "preformatted":
+        return "pre", "line"
+    return "p", "line"
+
+
+SERIF = (
+    '"Literata", "Source Serif 4", "Source Serif Pro", Charter, "Bitstream Charter", '
+    '"Iowan Old Style", "Noto Serif", Georgia, "DejaVu Serif", "Noto Serif CJK JP", serif, '
+    '"Noto Color Emoji"'
+)
+SANS = (
+    'system-ui, -apple-system, "Segoe UI", Inter, "Noto Sans", Cantarell, "DejaVu Sans", '
+    '"Noto Sans CJK JP", sans-serif, "Noto Color Emoji"'
+)
+STYLE = f"""
+:root {{
+  color-scheme: light dark;
+  --paper: {LIGHT_PAPER}; --ink: #1d1d1b; --muted: #6b6a66; --rule: #e2ded3;
+  --note-bg: #f3f0e8; --accent: #3b5bdb;
+}}
+* {{ box-sizing: border-box; }}
+html {{ background: var(--paper); color: var(--ink); -webkit-text-size-adjust: 100%; }}
+body {{
+  margin: 0; font-family: {SERIF}; font-size: 1.125rem; line-height: 1.6;
+  font-kerning: normal; text-rendering: optimizeLegibility;
+}}
+.page {{ max-width: 70ch; margin: 0 auto; padding: 3rem 1.25rem 4rem; }}
+[id] {{ scroll-margin-top: 1.5rem; }}
+a {{ color: var(--accent); }}
+a:focus-visible {{ outline: 2px solid var(--accent); outline-offset: 2px; border-radius: 2px; }}
+h1, h2, h3, h4, h5, h6 {{ line-height: 1.25; font-weight: 700; }}
+.doc-head h1, .doc-head h2 {{
+  font-size: clamp(1.6rem, 1rem + 2.5vw, 2.1rem); letter-spacing: -0.01em; margin: 0 0 0.4rem;
+}}
+.byline, .source, .summary, .legend, .colophon, .toc, .page-head p, .review > p {{
+  font-family: {SANS}; font-size: 0.9rem; color: var(--muted);
+}}
+.byline {{ margin: 0 0 0.2rem; }}
+.source {{ margin: 0 0 0.2rem; overflow-wrap: anywhere; }}
+.summary {{ margin: 1.2rem 0 0.4rem; }}
+.legend {{
+  list-style: none; margin: 0 0 2rem; padding: 0 0 1.4rem; border-bottom: 1px solid var(--rule);
+  display: flex; flex-wrap: wrap; gap: 0.4rem 1.2rem;
+}}
+.legend li {{ display: inline-flex; align-items: center; gap: 0.45rem; color: var(--ink); }}
+.swatch {{
+  display: inline-block; width: 1.6em; height: 1em; border-radius: 3px;
+  background: var(--hl); box-shadow: inset 0 -3px 0 var(--c);
+}}
+.legend .count {{
+  font-variant-numeric: tabular-nums; color: var(--muted);
+  border: 1px solid var(--rule); border-radius: 1em; padding: 0 0.5em; font-size: 0.8rem;
+}}
+.text > * {{ margin: 0 0 0.9em; }}
+.line {{ white-space: pre-wrap; overflow-wrap: break-word; }}
+.text h2, .text h3 {{ font-size: 1.35rem; margin-top: 1.6em; }}
+.text h4, .text h5, .text h6 {{ font-size: 1.1rem; margin-top: 1.3em; }}
+.list-item {{ padding-left: 1.4em; text-indent: -0.9em; }}
+blockquote.line {{
+  margin-left: 0; padding-left: 1em; border-left: 3px solid var(--rule); font-style: italic;
+}}
+pre.line {{
+  font-family: ui-monospace, "DejaVu Sans Mono", "Noto Sans Mono", monospace; font-size: 0.85em;
+  margin-bottom: 0; padding: 0.1em 0.8em; background: var(--note-bg);
+}}
+mark {{
+  color: inherit; background: var(--hl); padding: 0.12em 0;
+  -webkit-box-decoration-break: clone; box-decoration-break: clone;
+  -webkit-print-color-adjust: exact; print-color-adjust: exact;
+}}
+.anchor:target::before {{
+  content: ""; display: inline-block; width: 3px; height: 1.1em; margin-right: 2px;
+  vertical-align: -0.2em; background: var(--accent);
+}}
+sup.ref {{
+  font-family: {SANS}; font-size: 0.68em; font-weight: 600; line-height: 0; margin-left: 0.1em;
+  white-space: nowrap;
+}}
+sup.ref a {{ text-decoration: none; padding: 0 0.1em; }}
+sup.ref a:hover {{ text-decoration: underline; }}
+.notes {{
+  list-style: none; font-family: {SANS}; font-size: 0.84rem; line-height: 1.45;
+  padding: 0.55rem 0.8rem; margin: -0.3rem 0 1.2rem; background: var(--note-bg);
+  border-left: 3px solid var(--rule); border-radius: 0 4px 4px 0;
+}}
+.notes li + li {{ margin-top: 0.7rem; }}
+.notes li:target {{ outline: 2px solid var(--accent); outline-offset: 3px; border-radius: 2px; }}
+.notes p, .notes ul, .notes ol, .notes pre, .notes blockquote {{ margin: 0.25rem 0 0; }}
+.notes ul, .notes ol {{ padding-left: 1.2rem; }}
+.notes ul {{ list-style: disc; }}
+.notes ol {{ list-style: decimal; }}
+.notes pre {{ white-space: pre-wrap; font-size: 0.9em; }}
+.notes blockquote {{ border-left: 2px solid var(--rule); padding-left: 0.6rem; margin-left: 0; }}
+p.note-head {{
+  margin: 0; display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.2rem 0.6rem;
+}}
+.back, .number {{ font-weight: 700; text-decoration: none; min-width: 1.2em; }}
+.tag {{ color: var(--muted); white-space: nowrap; }}
+.tag::before {{
+  content: ""; display: inline-block; width: 0.65em; height: 0.65em; margin-right: 0.3em;
+  border-radius: 2px; background: var(--c);
+}}
+.status {{ color: var(--muted); font-style: italic; }}
+.review {{ margin-top: 2.5rem; padding-top: 1rem; border-top: 1px solid var(--rule); }}
+.review .notes {{ background: none; border: 0; padding: 0; }}
+.review li {{ padding: 0.5rem 0.8rem; background: var(--note-bg); border-radius: 4px; }}
+.review blockquote {{
+  margin: 0 0 0.3rem; font-family: {SERIF}; font-size: 1rem; font-style: italic;
+}}
+.page-head {{ margin-bottom: 3rem; }}
+.page-head h1 {{ font-size: 2.1rem; margin: 0 0 0.3rem; }}
+.toc h2 {{ font-size: 1rem; margin: 1.5rem 0 0.4rem; color: var(--ink); }}
+.toc ol {{ padding-left: 1.4rem; margin: 0; }}
+.toc .count {{ margin-left: 0.4rem; }}
+article + article {{ margin-top: 4rem; padding-top: 2rem; border-top: 2px solid var(--rule); }}
+.colophon {{ margin-top: 3.5rem; padding-top: 1rem; border-top: 1px solid var(--rule); }}
+@media (min-width: 66rem) {{
+  .page {{ max-width: calc(70ch + 20rem); }}
+  .doc-head, .review, .page-head {{ max-width: 70ch; }}
+  .text {{
+    display: grid; grid-template-columns: minmax(0, 70ch) minmax(12rem, 17rem);
+    column-gap: 2.5rem; align-items: start;
+  }}
+  .text > * {{ grid-column: 1; }}
+  .text > .notes {{
+    grid-column: 2; margin: 0.2rem 0 0.9rem; padding: 0 0 0 0.8rem; background: none;
+    border-left: 2px solid var(--rule); border-radius: 0;
+  }}
+}}
+@media (prefers-color-scheme: dark) {{
+  :root {{
+    --paper: {DARK_PAPER}; --ink: #e8e5de; --muted: #a9a59c; --rule: #3c3a35;
+    --note-bg: #252420; --accent: #9db1ff;
+  }}
+  mark, .swatch {{ background: var(--hd); }}
+}}
+@media print {{
+  :root {{ --paper: #fff; }}
+  .page {{ max-width: none; padding: 0; }}
+  a {{ color: inherit; }}
+  .text {{ display: block; }}
+  .notes {{ break-inside: avoid; }}
+}}
+"""

@@ -1,0 +1,226 @@
+"""Exporting annotations as a W3C Web Annotation collection (JSON-LD) that imports back.
+
+The output is an `AnnotationCollection` whose embedded `AnnotationPage`s hold one `Annotation`
+per highlighted span: a `TextualBody` with purpose `tagging` per tag, one with purpose
+`commenting` for the note, and a target that pairs a `TextQuoteSelector` with a
+`TextPositionSelector` (code points, end exclusive, exactly as Claimmark stores anchors).
+
+What the standard has no term for travels in properties of our own namespace (`claimmark:`,
+declared in a second `@context` entry): the codebook (tag colours, descriptions, order) and the
+documents (title and text digest) on the collection, the text digest on each target, and the
+review state of annotations that re-anchoring could not settle. Other tools ignore them; the
+importer (`w3c_import`) uses them to find the right document and to restore the codebook. The
+texts themselves are never embedded: a W3C annotation points at its source, it does not carry it.
+
+Ids are stable: an annotation is `urn:uuid:` + its uuid in the library, a document without a
+web address is `urn:uuid:` derived from the SHA-256 of its text, so exporting twice gives the
+same ids and a re-import recognises what it has already seen.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from desktop_app.core.anchors import anchor_for
+from desktop_app.core.records import ANCHOR_OK, AnnotationRecord, DocumentRecord, TagRecord
+from desktop_app.io.export_bundle import ExportBundle
+from desktop_app.storage.store_base import text_digest
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+CLAIMMARK_NS = "https://example.org/claimmark/ns#"
+CONTEXT: list[Any] = [ANNO_CONTEXT, {"claimmark": CLAIMMARK_NS}]
+# Every uuid Claimmark derives (collections, pages, documents, foreign annotation ids) lives
+# under this namespace, so the same input always gives the same id.
+ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, CLAIMMARK_NS)
+# The extension properties, shared with the importer.
+CODEBOOK_KEY = "claimmark:codebook"
+DOCUMENTS_KEY = "claimmark:documents"
+TEXT_DIGEST_KEY = "claimmark:textDigest"
+ANCHOR_STATUS_KEY = "claimmark:anchorStatus"
+PREVIOUS_EXACT_KEY = "claimmark:previousExact"
+DIGEST_PREFIX = "sha256:"
+# Annotations per embedded page; larger collections chain pages with `next`.
+PAGE_SIZE = 1000
+NOTE_FORMAT = "text/markdown"
+
+
+def export_w3c(bundle: ExportBundle, *, page_size: int = PAGE_SIZE) -> str:
+    """The bundle as a pretty-printed W3C `AnnotationCollection`, ending with a newline.
+
+    Annotations come document by document (library order), each in reading order, so the same
+    bundle always gives the same text. Tag ids missing from the codebook are skipped, as in the
+    other exports: a deleted tag must not make the annotations unexportable.
+    """
+    if page_size < 1:
+        raise ValueError("a page holds at least one annotation")
+    tags = {tag.id: tag for tag in bundle.tags}
+    # Hashing a long text takes milliseconds: once per document, not once per annotation.
+    digests = {d.id: text_digest(d.text) for d in bundle.documents}
+    items = [
+        _annotation(document, digests[document.id], annotation, tags)
+        for document in bundle.documents
+        for annotation in sorted(
+            bundle.annotations_of(document.id), key=lambda a: (a.start, a.end, a.id)
+        )
+    ]
+    collection_id = _collection_id(bundle)
+    collection: dict[str, Any] = {
+        "@context": CONTEXT,
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": _label(bundle.documents),
+        "total": len(items),
+    }
+    pages = [items[at : at + page_size] for at in range(0, len(items), page_size)]
+    if pages:
+        collection["first"] = _chain_pages(collection_id, pages, page_size)
+        if len(pages) > 1:
+            collection["last"] = _page_id(collection_id, len(pages) - 1)
+    collection[DOCUMENTS_KEY] = [_document_entry(d, digests[d.id]) for d in bundle.documents]
+    collection[CODEBOOK_KEY] = [_codebook_entry(t) for t in bundle.tags]
+    return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+
+
+def target_source(document: DocumentRecord, digest: str | None = None) -> str:
+    """The IRI annotations of `document` point at: its web address, else an id from its text.
+
+    Only an absolute http(s) address counts: a relative or local one is no IRI another tool
+    could resolve, and a drive letter would pass for a URI scheme. `digest` is the text's
+    SHA-256, when the caller has it already.
+    """
+    url = document.canonical_url.strip()
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc and not any(c.isspace() for c in url):
+        return url
+    return document_urn(digest or text_digest(document.text))
+
+
+def document_urn(digest: str) -> str:
+    """The `urn:uuid:` of a text (without a web address), given its SHA-256 hex digest."""
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, DIGEST_PREFIX + digest)}"
+
+
+def annotation_urn(annotation_uuid: str) -> str:
+    """The W3C id of an annotation: stable for as long as the annotation exists."""
+    return f"urn:uuid:{annotation_uuid}"
+
+
+def w3c_time(moment: datetime) -> str:
+    """ISO-8601 in UTC with a `Z`, to the microsecond when there is one, so times round-trip.
+
+    A naive datetime is refused: guessing its zone would silently shift the time.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+
+
+def _collection_id(bundle: ExportBundle) -> str:
+    """Derived from which documents were exported when: the same export, the same id."""
+    documents = ",".join(str(i) for i in sorted(d.id for d in bundle.documents))
+    key = f"collection:{documents}@{w3c_time(bundle.exported_at)}"
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, key)}"
+
+
+def _page_id(collection_id: str, number: int) -> str:
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, f'{collection_id}/page/{number}')}"
+
+
+def _chain_pages(
+    collection_id: str, pages: Sequence[list[dict[str, Any]]], page_size: int
+) -> dict[str, Any]:
+    """The pages embedded in one another through `next`, first page outermost."""
+    following: dict[str, Any] | None = None
+    for number in range(len(pages) - 1, -1, -1):
+        page: dict[str, Any] = {
+            "id": _page_id(collection_id, number),
+            "type": "AnnotationPage",
+            "partOf": collection_id,
+            "startIndex": number * page_size,
+            "items": pages[number],
+        }
+        if following is not None:
+            page["next"] = following
+        following = page
+    assert following is not None  # callers pass at least one page
+    return following
+
+
+def _label(documents: Sequence[DocumentRecord]) -> str:
+    if len(documents) == 1:
+        return f"Claimmark annotations: {documents[0].title}"
+    return f"Claimmark annotations: {len(documents)} documents"
+
+
+def _annotation(
+    document: DocumentRecord,
+    digest: str,
+    annotation: AnnotationRecord,
+    tags: dict[int, TagRecord],
+) -> dict[str, Any]:
+    """One annotation; its quote and context are cut from the text, the truth they index."""
+    anchor = anchor_for(document.text, annotation.start, annotation.end)
+    bodies: list[dict[str, Any]] = [
+        {"type": "TextualBody", "purpose": "tagging", "value": tags[tag_id].name}
+        for tag_id in annotation.tag_ids
+        if tag_id in tags
+    ]
+    if annotation.note:
+        bodies.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "format": NOTE_FORMAT,
+                "value": annotation.note,
+            }
+        )
+    item: dict[str, Any] = {
+        "id": annotation_urn(annotation.uuid),
+        "type": "Annotation",
+        "created": w3c_time(annotation.created),
+        "modified": w3c_time(annotation.updated),
+    }
+    if bodies:
+        item["body"] = bodies
+    else:
+        # A span with neither tag nor note is a plain highlight, which the model expresses
+        # by motivation rather than by an empty body.
+        item["motivation"] = "highlighting"
+    item["target"] = {
+        "source": target_source(document, digest),
+        TEXT_DIGEST_KEY: DIGEST_PREFIX + digest,
+        "selector": [
+            {
+                "type": "TextQuoteSelector",
+                "exact": anchor.exact,
+                "prefix": anchor.prefix,
+                "suffix": anchor.suffix,
+            },
+            {"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end},
+        ],
+    }
+    if annotation.anchor_status != ANCHOR_OK:
+        # Placed by re-anchoring but not yet confirmed: the quote and context are right for
+        # this text, the doubt is whether this is where the claim went.
+        item[ANCHOR_STATUS_KEY] = annotation.anchor_status
+        if annotation.previous_exact:
+            item[PREVIOUS_EXACT_KEY] = annotation.previous_exact
+    return item
+
+
+def _document_entry(document: DocumentRecord, digest: str) -> dict[str, str]:
+    return {"source": target_source(document, digest), "title": document.title, "sha256": digest}
+
+
+def _codebook_entry(tag: TagRecord) -> dict[str, Any]:
+    return {
+        "name": tag.name,
+        "colour": tag.colour,
+        "description": tag.description,
+        "position": tag.position,
+    }

@@ -1,0 +1,217 @@
+"""Realistic libraries and bundles for export tests (W3C, REFI-QDA, CSV, Markdown, HTML, ...).
+
+`make_library(store)` fills a real LibraryStore with four documents and their annotations:
+
+* the sample article (resources/sample-article.txt) with overlapping, multi-tag, note-only and
+  plain-highlight annotations, spans at the very start and very end of the text, one annotation
+  left under review (as re-anchoring leaves them) and a hostile note on most;
+* a text with emoji, a flag and astral CJK (𠮷) before and inside annotated spans, so code-point
+  offsets differ from UTF-16 ones; it has a canonical web address;
+* a Japanese text;
+* a text given with CRLF line endings and a byte-order mark (the store normalises it).
+
+`add_sample_documents(store)` adds the same documents without annotations, for the receiving
+library of a round trip. Every hostile string is valid in XML 1.0 and JSON (no control
+characters but tab and line feed), so every format can carry it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from desktop_app.core.anchors import anchor_for
+from desktop_app.core.codebook import TagSpec, load_default_codebook
+from desktop_app.core.records import ANCHOR_NEEDS_REVIEW, AnnotationRecord
+from desktop_app.io.export_bundle import ExportBundle, collect_bundle
+from desktop_app.resources import resource_path, sample_article
+from desktop_app.storage.library_store import LibraryStore
+
+EXPORTED_AT = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+HOSTILE_STRINGS: tuple[str, ...] = (
+    "<script>alert(1)</script>",
+    "]]> and <![CDATA[ inside ]]>",
+    "\"double\" and 'single' quotes",
+    "back\\slash and \\\\ two",
+    "&amp; &lt; &#32; &copy",
+    "# Heading\n\n* item\n**bold** _em_ `code` [link](http://x) | a | b |",
+    "line one\nline two\n\n  indented\ttab",
+    "=1+1",
+    "+1, -1, @SUM(A1) and a leading '",
+    "emoji 😀 👍🏽 🇯🇵 and astral CJK 𠮷",
+    "注「過半数」は要確認",
+)
+# The name the brief of the shared helpers uses.
+hostile_strings = HOSTILE_STRINGS
+
+# A tag whose name is hostile too (markup, quotes, an ampersand).
+HOSTILE_TAG = '<b>fact & "check"</b>'
+HOSTILE_TAG_COLOUR = "#cc79a7"
+
+
+@dataclass(frozen=True, slots=True)
+class SampleText:
+    """A document as it is handed to `store.add_document` (the raw text, before normalising)."""
+
+    key: str
+    title: str
+    source: str
+    raw_text: str
+    canonical_url: str = ""
+
+
+EMOJI_TEXT = (
+    "Prices 😀 rose again this spring.\n"
+    "𠮷野家 says the 👍🏽 beef bowl will cost more: 10% more 🇯🇵 from May.\n"
+    "Analysts 🤔 call the claim 𠮷 exaggerated.\n"
+)
+JAPANESE_TEXT = (
+    "高市首相は、トランプ前大統領と東京で会談する。\n"
+    "首脳会談では貿易と安全保障が主な議題となる見通しだ。\n"
+    "連立与党は衆議院で過半数に2議席足りない。\n"
+)
+CRLF_TEXT = (
+    "\ufeffFirst line makes a claim about growth.\r\n"
+    "Second line disputes it with new figures.\r\n"
+    "\r\n"
+    "Third line, after a blank line, concludes.\r\n"
+)
+
+
+def sample_texts() -> tuple[SampleText, ...]:
+    """The four sample documents, in the order `make_library` adds them."""
+    title, source, text = sample_article()
+    return (
+        SampleText("article", title, source, text),
+        SampleText(
+            "emoji",
+            "Prices 😀 and 𠮷野家",
+            "emoji.txt",
+            EMOJI_TEXT,
+            canonical_url="https://example.org/news/prices-emoji",
+        ),
+        SampleText("japanese", "高市首相の初の試練", "japanese.txt", JAPANESE_TEXT),
+        SampleText("crlf", "Windows notes", "crlf.txt", CRLF_TEXT),
+    )
+
+
+# (quote, tag names, note) per document key, in no particular order.
+ANNOTATIONS: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
+    "article": (
+        (
+            "The focus of their summit is expected to center on trade and security matters, "
+            "representing a critical moment for Japan's relationship with its powerful partner.",
+            ("trade", "security"),
+            HOSTILE_STRINGS[0],
+        ),
+        ("trade and security matters", ("trade",), HOSTILE_STRINGS[1]),
+        (
+            "having formed a coalition that puts her two seats short of a controlling number in "
+            "the influential chamber of the Diet",
+            ("coalition",),
+            HOSTILE_STRINGS[2],
+        ),
+        (
+            "planning to raise defense expenditure to two percent of GDP by the close of the "
+            "fiscal year",
+            ("security",),
+            HOSTILE_STRINGS[4],
+        ),
+        (
+            "accelerate Japan's military expansion, planning to raise defense expenditure",
+            ("security", HOSTILE_TAG),
+            HOSTILE_STRINGS[5],
+        ),
+        (
+            "Not many anticipate major concessions on trade matters this week",
+            ("trade",),
+            HOSTILE_STRINGS[7],
+        ),
+        (
+            "The PM is expected to seek additional relief by promising increased acquisitions "
+            "of US products",
+            (),
+            HOSTILE_STRINGS[6],
+        ),
+        ("Trump's visit to the country will begin with a audience with Emperor Naruhito", (), ""),
+        ("sharing city adventures and cultural discoveries from around the world.", (), ""),
+        ("Japan's freshly appointed leader, Takaichi", ("coalition",), HOSTILE_STRINGS[3]),
+    ),
+    "emoji": (
+        ("rose again this spring", ("trade",), HOSTILE_STRINGS[9]),
+        ("𠮷野家 says the 👍🏽 beef bowl will cost more", ("trade", HOSTILE_TAG), ""),
+        ("10% more 🇯🇵", ("trade",), HOSTILE_STRINGS[8]),
+        ("call the claim 𠮷 exaggerated.", (), "𠮷"),
+    ),
+    "japanese": (
+        ("貿易と安全保障が主な議題となる", ("trade", "security"), ""),
+        ("連立与党は衆議院で過半数に2議席足りない。", ("coalition",), HOSTILE_STRINGS[10]),
+    ),
+    "crlf": (
+        ("Second line disputes it with new figures.", ("trade",), "a note\nover two lines"),
+        ("Third line, after a blank line, concludes.", (), HOSTILE_STRINGS[5]),
+    ),
+}
+# The annotation `make_library` leaves under review, as re-anchoring would.
+UNDER_REVIEW = ("article", "Japan's freshly appointed leader, Takaichi")
+
+
+def add_sample_documents(store: LibraryStore) -> list[int]:
+    """Add the sample documents (no annotations); their ids in `sample_texts()` order."""
+    return [
+        store.add_document(s.title, s.source, s.raw_text, canonical_url=s.canonical_url).id
+        for s in sample_texts()
+    ]
+
+
+def ensure_sample_codebook(store: LibraryStore) -> dict[str, int]:
+    """The default codebook plus the hostile tag; tag ids by name."""
+    if not store.tags():
+        store.seed_codebook(load_default_codebook(resource_path("codebook.json")).tags)
+    if HOSTILE_TAG not in {t.name for t in store.tags()}:
+        store.add_tag(TagSpec(HOSTILE_TAG, HOSTILE_TAG_COLOUR, "Markup & quotes in a name."))
+    return {t.name: t.id for t in store.tags()}
+
+
+def annotate(
+    store: LibraryStore,
+    document_id: int,
+    quote: str,
+    tag_names: Sequence[str] = (),
+    note: str = "",
+    occurrence: int = 0,
+) -> AnnotationRecord:
+    """Annotate the `occurrence`-th copy of `quote` in the document with tags (by name)."""
+    text = store.document(document_id).text
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(quote, start + 1)
+    tags = {t.name: t.id for t in store.tags()}
+    anchor = anchor_for(text, start, start + len(quote))
+    return store.create_annotation(document_id, anchor, [tags[n] for n in tag_names], note)
+
+
+def make_library(store: LibraryStore) -> list[int]:
+    """Fill `store` with the sample documents and annotations; the document ids, in order."""
+    ensure_sample_codebook(store)
+    ids = add_sample_documents(store)
+    for sample, document_id in zip(sample_texts(), ids, strict=True):
+        for quote, tag_names, note in ANNOTATIONS[sample.key]:
+            record = annotate(store, document_id, quote, tag_names, note)
+            if (sample.key, quote) == UNDER_REVIEW:
+                store.place_annotation(
+                    record.id,
+                    anchor_for(store.document(document_id).text, record.start, record.end),
+                    method="fuzzy",
+                    status=ANCHOR_NEEDS_REVIEW,
+                )
+    return ids
+
+
+def sample_bundle(
+    store: LibraryStore, ids: Sequence[int] | None = None, exported_at: datetime = EXPORTED_AT
+) -> ExportBundle:
+    """The export bundle of `ids` (default: every document) at a fixed export time."""
+    return collect_bundle(store, ids, exported_at)

@@ -1,0 +1,150 @@
+"""Markdown for one article or the whole library: reading order or grouped by tag, hashtags,
+links back to web articles, review status; parsed back with a CommonMark parser."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+
+from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord
+from desktop_app.io.export_bundle import ExportBundle
+from desktop_app.io.markdown_export import export_markdown_bundle, hashtag, place_link
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+TAGS = (
+    TagRecord(1, "trade", "#e69f00", 0),
+    TagRecord(2, "security", "#0072b2", 1),
+    TagRecord(3, "energy policy", "#009e73", 2),
+)
+
+
+def document(doc_id: int, text: str, url: str = "") -> DocumentRecord:
+    return DocumentRecord(doc_id, f"Article {doc_id}", "file.txt", text, NOW, canonical_url=url)
+
+
+def annotation(
+    aid: int, doc: DocumentRecord, quote: str, tags: tuple[int, ...], **kw
+) -> AnnotationRecord:
+    start = doc.text.index(quote)
+    return AnnotationRecord(
+        aid,
+        f"00000000-0000-0000-0000-{aid:012d}",
+        doc.id,
+        start,
+        start + len(quote),
+        quote,
+        doc.text[max(0, start - 32) : start],
+        doc.text[start + len(quote) :][:32],
+        kw.get("note", ""),
+        tags,
+        NOW,
+        NOW,
+        anchor_status=kw.get("status", "ok"),
+    )
+
+
+def quotes(markdown: str) -> list[str]:
+    body = markdown.split("\n---\n", 1)[1]
+    found, inside = [], False
+    for token in MarkdownIt("commonmark").parse(body):
+        if token.type == "blockquote_open":
+            inside = True
+            found.append("")
+        elif token.type == "blockquote_close":
+            inside = False
+        elif inside and token.type == "inline":
+            found[-1] += "".join(
+                c.content if c.type == "text" else "\n" for c in token.children or []
+            )
+    return found
+
+
+def headings(markdown: str, level: int) -> list[str]:
+    tokens = MarkdownIt("commonmark").parse(markdown.split("\n---\n", 1)[1])
+    return [
+        tokens[i + 1].content
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.tag == f"h{level}"
+    ]
+
+
+def bundle() -> ExportBundle:
+    first = document(
+        1,
+        "Tariffs rose 2.5% on Monday. Troops moved north. Gas prices fell.",
+        "https://news.example/a?x=1",
+    )
+    second = document(2, "日本の首相は東京にいる。😀 Talks on LNG, a deal-breaker, went on.")
+    return ExportBundle(
+        (first, second),
+        {
+            1: (
+                annotation(1, first, "Tariffs rose 2.5% on Monday.", (1, 3)),
+                annotation(2, first, "Troops moved north.", (2,), note="*check* <b>this</b>"),
+                annotation(3, first, "Gas prices fell.", (), status="needs_review"),
+            ),
+            2: (annotation(4, second, "Talks on LNG, a deal-breaker, went on.", (3,)),),
+        },
+        TAGS,
+        NOW,
+    )
+
+
+def test_library_export_has_every_quote_once_in_reading_order() -> None:
+    text = export_markdown_bundle(bundle())
+    assert quotes(text) == [
+        "Tariffs rose 2.5% on Monday.",
+        "Troops moved north.",
+        "Gas prices fell.",
+        "Talks on LNG, a deal-breaker, went on.",
+    ]
+    assert headings(text, 1) == ["Claimmark library"]
+    assert headings(text, 2) == ["Article 1", "Article 2"]
+    assert "documents: 2" in text and "annotations: 4" in text
+
+
+def test_grouped_by_tag_lists_an_annotation_under_each_of_its_tags() -> None:
+    text = export_markdown_bundle(bundle(), grouping="tag")
+    assert headings(text, 3) == [
+        "trade (1)",
+        "security (1)",
+        "energy policy (1)",
+        "Untagged (1)",
+        "energy policy (1)",
+    ]
+    assert quotes(text).count("Tariffs rose 2.5% on Monday.") == 2
+
+
+def test_tags_are_hashtags_and_unsettled_annotations_say_so() -> None:
+    text = export_markdown_bundle(bundle())
+    assert "**Tags:** #trade #energy-policy" in text
+    assert "**Status:** needs review" in text
+    assert "\\*check\\*" in text and "<b>" not in text
+
+
+def test_hashtags_are_safe_for_note_tools() -> None:
+    assert hashtag("energy policy") == "#energy-policy"
+    assert hashtag("trade › tariffs") == "#trade/tariffs"
+    assert hashtag("2026 vote") == "#tag-2026-vote"
+    assert hashtag("C#/.NET") == "#C/NET"
+    assert hashtag("   ") == "#tag"
+
+
+def test_web_articles_link_to_their_quote_with_a_text_fragment() -> None:
+    data = bundle()
+    first = data.documents[0]
+    link = place_link(first, data.annotations[1][0])
+    assert link == "<https://news.example/a?x=1#:~:text=Tariffs%20rose%202.5%25%20on%20Monday.>"
+    long = annotation(
+        9,
+        document(3, "a b c d e f g h i j k-l, m.", "https://x.example/"),
+        "a b c d e f g h i j k-l, m.",
+        (),
+    )
+    target = place_link(document(3, "a b c d e f g h i j k-l, m.", "https://x.example/"), long)
+    fragment = target.split("#:~:text=")[1].rstrip(">")
+    start, end = fragment.split(",")
+    assert unquote(start) == "a b c d" and unquote(end) == "i j k-l, m."
+    assert place_link(data.documents[1], data.annotations[2][0]) is None  # not a web article
