@@ -1,4 +1,4 @@
-"""Logs and unexpected errors: the log file rotates, and a bug shows a dialog, not a vanishing window."""
+"""Logs and unexpected errors: the log rotates, and a bug shows a dialog, not a vanished window."""
 
 from __future__ import annotations
 

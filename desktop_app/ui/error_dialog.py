@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop_app import APP_NAME
 
-
 _open_boxes: set[QMessageBox] = set()
 
 
