@@ -163,9 +163,11 @@ def _import(
             print(f"desktop-app: {refusal}", file=err)
             failures += 1
             continue
-        outcome = store_imported(store, imported, version_of=version_of)
+        outcome = store_imported(store, imported)
         if outcome.already_present:
             print(f"{path}: already in the library as document {outcome.document_id}", file=out)
+            if version_of is not None:
+                print("  nothing was carried: it is not a new text", file=out)
             continue
         print(
             f"{path}: imported as document {outcome.document_id} "
@@ -181,13 +183,13 @@ def _import(
     return 1 if failures else 0
 
 
-def _carry(store: LibraryStore, previous_id: int, new_id: int, out: TextIO) -> None:
+def _carry(store: LibraryStore, version_of: int, new_id: int, out: TextIO) -> None:
+    """Carry the annotations of the article's latest version onto the new document and make
+    it the next version, in one transaction (a failure leaves it a separate article)."""
     from desktop_app.storage.version_carrying import carry_annotations
 
-    versions = store.versions(new_id)
-    earlier = [v for v in versions if v.id != new_id]
-    source = earlier[-1].id if earlier else previous_id
-    report = carry_annotations(store, source, new_id)
+    latest = store.versions(version_of)[-1].id
+    report = carry_annotations(store, latest, new_id, link=True)
     print(f"  version {store.document(new_id).version_number}: {report.summary()}", file=out)
 
 

@@ -57,6 +57,7 @@ _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Content a browser never shows as text; raw HTML in Markdown passes straight through the renderer.
 _DROPPED_TAGS = frozenset({"script", "style", "template"})
 # HTML collapses only ASCII white space: a no-break space is the author's content and stays.
+_LEADING_MARKS = "\ufeff\ufffe"
 _HTML_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 
 
@@ -201,6 +202,10 @@ class _PlainTextBuilder(HTMLParser):
         else:
             collapsed = _HTML_WHITESPACE.sub(" ", raw).strip(" ")
             lines = [collapsed] if collapsed.strip() else []
+        # A byte-order mark opening a line is junk, and at the start of the text Qt would drop it
+        # (normalise_text strips it there): remove it now, before block offsets are counted.
+        lines = [line.lstrip(_LEADING_MARKS) for line in lines]
+        lines = [line for line in lines if line.strip()]
         if not lines:
             return
         if self._pending_marker:

@@ -85,6 +85,11 @@ class DocumentSession(QObject):
         """How many annotations the open document has."""
         return len(self._annotations)
 
+    @property
+    def review_count(self) -> int:
+        """How many of them wait to be confirmed or placed (carried from an older version)."""
+        return sum(1 for a in self._annotations.values() if a.needs_attention)
+
     def annotation(self, annotation_id: int) -> AnnotationRecord | None:
         """An annotation of the open document, or None."""
         return self._annotations.get(annotation_id)

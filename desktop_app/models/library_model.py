@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from enum import IntEnum
 from typing import Any
 
@@ -46,6 +47,20 @@ class LibraryModel(QStandardItemModel):
             item.setData(summary.id, LibraryRole.DocumentId)
             item.setData(f"{summary.title}\n{details_line(summary)}", Qt.ItemDataRole.ToolTipRole)
             self.appendRow(item)
+
+    def update_counts(self, document_id: int, annotations: int, to_review: int) -> None:
+        """Show new counts for one document (the open one changed) without re-reading all."""
+        row = self.row_of(document_id)
+        item = None if row is None else self.item(row)
+        if item is None:
+            return
+        summary: DocumentSummary = item.data(LibraryRole.Summary)
+        if (summary.annotation_count, summary.review_count) == (annotations, to_review):
+            return
+        summary = replace(summary, annotation_count=annotations, review_count=to_review)
+        item.setData(summary, LibraryRole.Summary)
+        item.setData(details_line(summary), LibraryRole.Details)
+        item.setData(f"{summary.title}\n{details_line(summary)}", Qt.ItemDataRole.ToolTipRole)
 
     def row_of(self, document_id: int) -> int | None:
         """The row of a document, or None."""

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.core.anchors import Anchor
 from desktop_app.core.records import ANCHOR_OK, AnnotationRecord
+from desktop_app.storage.document_queries import live_document, next_version
 from desktop_app.storage.errors import NotFoundError
 from desktop_app.storage.orm import Annotation, Document, Tag, annotation_tags, utc_now
 from desktop_app.storage.store_base import StoreBase
@@ -217,17 +218,24 @@ class AnnotationQueries(StoreBase):
             session.flush()
             return self._annotation_record(session, annotation.id)
 
-    def carry_annotations(self, document_id: int, placements: Sequence[Placement]) -> int:
+    def carry_annotations(
+        self, document_id: int, placements: Sequence[Placement], *, link_to: int | None = None
+    ) -> int:
         """Copy annotations of an older version onto `document_id` where re-anchoring put them.
 
         One transaction for all of them (10,000 take well under a second), so a new version
-        either has every carried annotation or none. Notes, tags and creation times go along;
-        each copy remembers the annotation it came from and how sure its placement is.
+        either has every carried annotation or none; with `link_to`, the same transaction makes
+        `document_id` the next version of that document. Notes, tags and creation times go
+        along; each copy remembers the annotation it came from and how sure its placement is.
+        Both documents must still be in the library (not deleted meanwhile).
         """
         now = utc_now()
         with Session(self.engine) as session, session.begin():
-            if session.get(Document, document_id) is None:
-                raise NotFoundError(f"There is no document {document_id} in this library.")
+            document = live_document(session, document_id)
+            if link_to is not None:
+                if link_to == document_id:
+                    raise ValueError("a document cannot be a new version of itself")
+                document.version_group, document.version_number = next_version(session, link_to)
             known_tags = set(session.scalars(select(Tag.id)))
             links: list[dict[str, int]] = []
             for placement in placements:

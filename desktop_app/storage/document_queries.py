@@ -42,6 +42,28 @@ def document_record(document: Document) -> DocumentRecord:
     )
 
 
+def live_document(session: Session, document_id: int) -> Document:
+    """The document row, or NotFoundError when there is none or it was deleted."""
+    document = session.get(Document, document_id)
+    if document is None or document.deleted_at is not None:
+        raise NotFoundError(f"There is no document {document_id} in this library.")
+    return document
+
+
+def next_version(session: Session, previous_id: int) -> tuple[int, int]:
+    """The version group and number a new version of `previous_id`'s article gets."""
+    earlier = live_document(session, previous_id)
+    group = earlier.version_group or earlier.id
+    latest = session.scalar(
+        select(func.max(Document.version_number)).where(
+            (Document.version_group == group) | (Document.id == group)
+        )
+    )
+    if earlier.version_group is None:
+        earlier.version_group = group
+    return group, (latest or 1) + 1
+
+
 class DocumentQueries(StoreBase):
     """Reading and changing the library's documents."""
 
@@ -92,17 +114,7 @@ class DocumentQueries(StoreBase):
             return document_record(document)
 
     def _next_version(self, session: Session, previous_id: int) -> tuple[int, int]:
-        """The group and number a new version of `previous_id`'s article gets."""
-        earlier = self._live(session, previous_id)
-        group = earlier.version_group or earlier.id
-        latest = session.scalar(
-            select(func.max(Document.version_number)).where(
-                (Document.version_group == group) | (Document.id == group)
-            )
-        )
-        if earlier.version_group is None:
-            earlier.version_group = group
-        return group, (latest or 1) + 1
+        return next_version(session, previous_id)
 
     def link_as_version(self, document_id: int, previous_id: int) -> DocumentRecord:
         """Make an imported document the next version of `previous_id`'s article."""
@@ -118,10 +130,7 @@ class DocumentQueries(StoreBase):
 
     @staticmethod
     def _live(session: Session, document_id: int) -> Document:
-        document = session.get(Document, document_id)
-        if document is None or document.deleted_at is not None:
-            raise NotFoundError(f"There is no document {document_id} in this library.")
-        return document
+        return live_document(session, document_id)
 
     def find_document_with_text(self, text: str) -> int | None:
         """Id of a document whose text equals `text` (after normalisation), if any."""

@@ -45,12 +45,19 @@ class CarryReport:
 
 
 def carry_annotations(
-    store: LibraryStore, previous_id: int, new_id: int, progress: Progress | None = None
+    store: LibraryStore,
+    previous_id: int,
+    new_id: int,
+    progress: Progress | None = None,
+    *,
+    link: bool = False,
 ) -> CarryReport:
     """Re-anchor every annotation of `previous_id` onto `new_id` and store the copies.
 
-    `progress(done, total)` may return False to cancel; then nothing is stored (re-anchoring
-    raises its Cancelled before the single transaction that stores the copies).
+    With `link`, the same transaction makes `new_id` the next version of `previous_id`'s
+    article. `progress(done, total)` may return False to cancel; then nothing is stored
+    (re-anchoring raises its Cancelled before that single transaction). NotFoundError when
+    either document was deleted meanwhile: then, too, nothing is stored.
     """
     old = store.document(previous_id)
     new = store.document(new_id)
@@ -69,6 +76,6 @@ def carry_annotations(
         )
         for source, result in zip(sources, placed, strict=True)
     ]
-    store.carry_annotations(new_id, placements)
+    store.carry_annotations(new_id, placements, link_to=previous_id if link else None)
     counts = Counter(p.status for p in placements)
     return CarryReport(previous_id, new_id, dict(counts))

@@ -126,7 +126,7 @@ class ClaimmarkApplication(QObject):
         added = [o for o in report.outcomes if not o.already_present]
         if report.outcomes:
             self.session.libraryChanged.emit()
-            self.session.open_document(report.outcomes[0].document_id)
+            self._open_first_remaining([o.document_id for o in report.outcomes])
         if report.failures:
             header = (
                 f"{len(report.failures)} of {len(report.failures) + len(report.outcomes)} "
@@ -157,6 +157,19 @@ class ClaimmarkApplication(QObject):
         if self._starting:
             self._starting = False
             self.ready.emit()
+
+    def _open_first_remaining(self, document_ids: Sequence[int]) -> None:
+        """Open the first imported document still in the library (one may have been deleted
+        while the rest were read)."""
+        from desktop_app.storage.errors import NotFoundError
+
+        assert self.session is not None
+        for document_id in document_ids:
+            try:
+                self.session.open_document(document_id)
+            except NotFoundError:
+                continue
+            return
 
     def shutdown(self) -> None:
         """Stop imports and release the library file (called after the event loop ends)."""

@@ -8,6 +8,7 @@ GUI thread by signal; it never touches a widget.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from desktop_app.io.library_transfer import ImportOutcome
@@ -71,12 +74,20 @@ class ImportWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        """Import everything, stopping between items when cancelled."""
+        """Import everything, stopping between items when cancelled; always report back."""
+        report = ImportReport()
+        try:
+            self._import_all(report)
+        finally:
+            self.progress.emit(self._request.total, self._request.total, "")
+            self.finished.emit(report)
+
+    def _import_all(self, report: ImportReport) -> None:
+        from desktop_app.io.file_reader import read_document_file
         from desktop_app.io.imported import ImportRefused
-        from desktop_app.io.library_transfer import import_file, store_imported
+        from desktop_app.io.library_transfer import store_imported
         from desktop_app.io.readers.clipboard import EmptyClipboard, from_clipboard
 
-        report = ImportReport()
         request = self._request
         total = request.total
         done = 0
@@ -87,26 +98,35 @@ class ImportWorker(QObject):
                 report.outcomes.append(store_imported(self._store, imported))
             except EmptyClipboard as error:
                 report.failures.append(str(error))
+            except Exception as error:  # a bug or the environment: one line, logged in full
+                report.failures.append(_unexpected("the clipboard", error))
             done += 1
         for path in request.paths:
             if self._cancel.is_set():
                 report.cancelled = True
-                break
+                return
             self.progress.emit(done, total, path.name)
             try:
+                imported = read_document_file(path, self._size_limit)
+                if self._cancel.is_set():
+                    # Cancel was pressed while this file was read: keep it out of the library.
+                    report.cancelled = True
+                    return
                 report.outcomes.append(
-                    import_file(
-                        self._store,
-                        path,
-                        version_of=request.version_of,
-                        size_limit=self._size_limit,
-                    )
+                    store_imported(self._store, imported, version_of=request.version_of)
                 )
             except ImportRefused as refusal:
                 report.failures.append(str(refusal))
+            except Exception as error:
+                report.failures.append(_unexpected(path.name, error))
             done += 1
-        self.progress.emit(done, total, "")
-        self.finished.emit(report)
+
+
+def _unexpected(name: str, error: Exception) -> str:
+    """One line for a failure that is not a refusal (a locked library, a bug); logged fully."""
+    log.exception("importing %s failed", name)
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return f"{name}: could not be imported ({reason})"
 
 
 class ImportProgress(QWidget):
@@ -229,8 +249,13 @@ class ImportController(QObject):
         self._start_next()
 
     def shutdown(self) -> None:
-        """Cancel and wait for the worker (the application is quitting)."""
+        """Cancel and wait for the worker (the application is quitting).
+
+        The wait has no time limit: a file being read cannot be interrupted, and closing the
+        library under a running worker would crash. Each of its writes is short and atomic, and
+        a file read after Cancel is not stored.
+        """
         self.cancel()
         if self._thread is not None:
             self._thread.quit()
-            self._thread.wait(10_000)
+            self._thread.wait()

@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
         self.library_model = LibraryModel(self)
         self.library_panel = LibraryPanel(self.library_model)
         self.import_progress = ImportProgress()
+        # Carrying annotations has its own strip: one Cancel must never stop the other job.
+        self.carry_progress = ImportProgress()
 
         reading_area = QWidget()
         reading_layout = QVBoxLayout(reading_area)
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.count_label = QLabel("")
         self.statusBar().addPermanentWidget(self.import_progress)
+        self.statusBar().addPermanentWidget(self.carry_progress)
         self.statusBar().addPermanentWidget(self.count_label)
         self.setAcceptDrops(True)
         self.reader.setAcceptDrops(False)
@@ -214,6 +217,7 @@ class MainWindow(QMainWindow):
         session.documentClosed.connect(self.on_document_closed)
         session.annotationAdded.connect(self._update_count)
         session.annotationRemoved.connect(self._update_count)
+        session.annotationUpdated.connect(self._update_count)
         session.libraryChanged.connect(self.refresh_library)
         self.controller.attach(session)
         self.library_panel.documentActivated.connect(self.open_document)
@@ -343,9 +347,15 @@ class MainWindow(QMainWindow):
         if not recent:
             self.recent_menu.addAction("No articles opened yet").setEnabled(False)
 
-    def _update_count(self, _record: AnnotationRecord | None = None) -> None:
-        count = 0 if self.session is None else self.session.annotation_count
+    def _update_count(self, *_changed: AnnotationRecord) -> None:
+        """The status bar's count and the open document's row in the library (cheap: no reads)."""
+        session = self.session
+        count = 0 if session is None else session.annotation_count
         self.count_label.setText(f"{count} annotation{'s' if count != 1 else ''}")
+        if session is not None and session.document is not None:
+            self.library_model.update_counts(
+                session.document.id, session.annotation_count, session.review_count
+            )
 
     @property
     def current_sentence(self) -> Sentence | None:

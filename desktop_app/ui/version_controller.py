@@ -18,7 +18,7 @@ from desktop_app.ui.background import BackgroundTask
 
 if TYPE_CHECKING:
     from desktop_app.models.document_session import DocumentSession
-    from desktop_app.storage.version_carrying import CarryReport
+    from desktop_app.storage.version_carrying import CarryReport, Progress
     from desktop_app.ui.main_window import MainWindow
 
 
@@ -69,12 +69,10 @@ class VersionController(QObject):
         from desktop_app.storage.version_carrying import carry_annotations
 
         store = self._session.store
-        progress = self._window.import_progress
+        progress = self._window.carry_progress
 
-        def work(report_progress: object) -> CarryReport:
-            report = carry_annotations(store, previous_id, new_id, report_progress)  # type: ignore[arg-type]
-            store.link_as_version(new_id, previous_id)
-            return report
+        def work(report_progress: Progress) -> CarryReport:
+            return carry_annotations(store, previous_id, new_id, report_progress, link=True)
 
         task = BackgroundTask(work, self)
         task.progress.connect(
@@ -98,17 +96,23 @@ class VersionController(QObject):
 
     def _on_failed(self, error: object) -> None:
         from desktop_app.core.reanchor import Cancelled
+        from desktop_app.storage.errors import NotFoundError
 
         self._finish()
         if isinstance(error, Cancelled):
             self._window.show_status("Carrying cancelled: the new version kept no annotations.")
             return
+        if isinstance(error, NotFoundError):
+            self._window.show_status(
+                "A version was deleted while its annotations were being carried: none were."
+            )
+            return
         raise error if isinstance(error, BaseException) else RuntimeError(error)
 
     def _finish(self) -> None:
-        self._window.import_progress.hide()
+        self._window.carry_progress.hide()
         if self._task is not None:
-            self._window.import_progress.cancel_button.clicked.disconnect(self._task.cancel)
+            self._window.carry_progress.cancel_button.clicked.disconnect(self._task.cancel)
             self._task.deleteLater()
             self._task = None
 

@@ -445,3 +445,17 @@ def test_hostile_page_leaves_nothing_executable(tmp_path: Path, article: str) ->
         assert imported.notes == (WHOLE_PAGE_NOTE,)
         assert "Visible words stay." in imported.text
         assert "click" in imported.text  # a link's words are text like any other
+
+
+def test_blocks_still_match_the_text_when_a_line_opens_with_a_byte_order_mark() -> None:
+    from desktop_app.io.readers.html_page import extract_page
+
+    page = extract_page(
+        "<html><body><h2>&#xFEFF;Breaking 😀 news</h2><p>&#xFEFF;Second para.</p>"
+        "<h3>Third</h3></body></html>"
+    )
+    assert page.text == "Breaking 😀 news\nSecond para.\nThird"
+    assert [(page.text[b.start : b.end], b.kind) for b in page.blocks] == [
+        ("Breaking 😀 news", "heading2"),
+        ("Third", "heading3"),
+    ]

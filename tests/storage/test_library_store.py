@@ -509,3 +509,23 @@ def test_ten_thousand_annotations_on_a_two_megabyte_text(
         assert record.tag_ids == tuple(sorted(tags_of.get(record.id, []), key=position_of.get))
     assert any(record.tag_ids[:1] == (economy.id,) for record in loaded)
     assert store.documents()[0].annotation_count == 10_000
+
+
+def test_carrying_onto_a_deleted_version_stores_nothing(
+    store: LibraryStore, sample_text: str
+) -> None:
+    from desktop_app.storage.errors import NotFoundError
+    from desktop_app.storage.version_carrying import carry_annotations
+
+    old = store.add_document("v1", "v1.txt", sample_text)
+    trade = store.tags()[0].id
+    store.create_annotation(old.id, anchor_for(sample_text, 0, 20), [trade])
+    new = store.add_document("v2", "v2.txt", "Breaking.\n" + sample_text)
+    store.delete_document(new.id)
+    with pytest.raises(NotFoundError):
+        carry_annotations(store, old.id, new.id, link=True)
+    store.restore_document(new.id)
+    assert store.annotations(new.id) == []
+    assert store.document(new.id).version_number == 1
+    report = carry_annotations(store, old.id, new.id, link=True)
+    assert report.total == 1 and store.document(new.id).version_number == 2

@@ -221,20 +221,20 @@ def test_a_batch_reports_each_failure_and_imports_the_rest(launch, qtbot, tmp_pa
 def test_import_runs_off_the_gui_thread_shows_progress_and_can_be_cancelled(
     launch, qtbot, tmp_path, monkeypatch
 ):
-    from desktop_app.io import library_transfer
+    from desktop_app.io import file_reader
 
     app = launch()
     paths = write_articles(tmp_path, 5)
     gate = threading.Event()
     threads = []
-    real_import = library_transfer.import_file
+    real_read = file_reader.read_document_file
 
-    def slow_import(store, path, **kwargs):
+    def slow_read(path, *args, **kwargs):
         threads.append(threading.current_thread())
         gate.wait(5)
-        return real_import(store, path, **kwargs)
+        return real_read(path, *args, **kwargs)
 
-    monkeypatch.setattr(library_transfer, "import_file", slow_import)
+    monkeypatch.setattr(file_reader, "read_document_file", slow_read)
     with qtbot.waitSignal(app.imported, timeout=20_000) as blocker:
         app.window.openFilesRequested.emit([str(p) for p in paths])
         progress = app.window.import_progress
@@ -246,8 +246,66 @@ def test_import_runs_off_the_gui_thread_shows_progress_and_can_be_cancelled(
         gate.set()
     report = blocker.args[0]
     assert report.cancelled
-    assert len(report.outcomes) == 1  # the file being read when Cancel was pressed
+    assert report.outcomes == []  # the file being read when Cancel was pressed is not kept
     assert threads and all(t is not threading.main_thread() for t in threads)
     assert not app.window.import_progress.isVisible()
-    assert len(app.store.documents()) == 2
+    assert len(app.store.documents()) == 1
     assert "cancelled" in app.window.statusBar().currentMessage()
+
+
+def test_an_unexpected_import_error_is_reported_and_the_importer_carries_on(
+    launch, qtbot, tmp_path, monkeypatch
+):
+    from desktop_app.io import library_transfer
+
+    app = launch()
+    first, second = write_articles(tmp_path, 2)
+    real_store = library_transfer.store_imported
+    calls = []
+
+    def locked_once(store, imported, **kwargs):
+        calls.append(imported.title)
+        if len(calls) == 1:
+            raise RuntimeError("database is locked")
+        return real_store(store, imported, **kwargs)
+
+    monkeypatch.setattr(library_transfer, "store_imported", locked_once)
+    report = import_and_wait(qtbot, app, first)
+    assert report.failures == ["article_0.txt: could not be imported (database is locked)"]
+    assert not app.imports.busy
+    # The next import is not stuck behind the failed one.
+    report = import_and_wait(qtbot, app, second)
+    assert [o.title for o in report.outcomes] == ["article 1"]
+
+
+def test_an_import_that_lost_its_document_opens_the_next_one(launch, qtbot, tmp_path, monkeypatch):
+    from desktop_app.io import library_transfer
+
+    app = launch()
+    first, second = write_articles(tmp_path, 2)
+    real_store = library_transfer.store_imported
+    outcomes = []
+
+    def delete_the_first_meanwhile(store, imported, **kwargs):
+        outcome = real_store(store, imported, **kwargs)
+        if outcomes:
+            store.delete_document(outcomes[0].document_id)  # the reader deleted it meanwhile
+        outcomes.append(outcome)
+        return outcome
+
+    monkeypatch.setattr(library_transfer, "store_imported", delete_the_first_meanwhile)
+    report = import_and_wait(qtbot, app, first, second)
+    assert len(report.outcomes) == 2
+    assert app.session.document.title == "article 1"
+    assert "Imported" in app.window.statusBar().currentMessage()
+
+
+def test_library_counts_follow_tagging_and_review(launch, qtbot):
+    app = launch()
+    window = app.window
+    for key in "jj1j2":
+        qtbot.keyClick(window.reader, key)
+    row = window.library_panel.proxy.index(0, 0)
+    assert row.data(LibraryRole.Details) == "2 annotations"
+    window.controller.undo()
+    assert window.library_panel.proxy.index(0, 0).data(LibraryRole.Details) == "1 annotation"

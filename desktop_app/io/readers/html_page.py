@@ -127,7 +127,7 @@ def extract_page(html: str, *, selection: bool = False) -> WebPage:
     title = _clean(metas.get("og:title", "")) or _clean(tree.findtext("head/title") or "")
     title = _without_site_suffix(title, site) or body.first_heading or _first_h1(tree)
     return WebPage(
-        text=normalise_text(body.text),
+        text=body.text,  # already normalised: renormalising here would shift the blocks
         blocks=body.blocks,
         title=_clean(title),
         author=_author(tree, metas),
