@@ -44,10 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     import_command = commands.add_parser(
-        "import", help="add articles (.html .md .txt .epub .docx .pdf) to the library"
+        "import",
+        help="add articles (.html .md .txt .epub .docx .pdf) or annotations "
+        "(.json W3C, .qdpx and .qdc REFI-QDA) to the library",
     )
     import_command.add_argument("files", nargs="+", type=Path, metavar="FILE")
     add_db(import_command)
+    import_command.add_argument(
+        "--document",
+        type=int,
+        metavar="ID",
+        help="W3C JSON: attach the annotations to this document",
+    )
     import_command.add_argument(
         "--version-of",
         type=int,
@@ -111,7 +119,7 @@ def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
         return 1
     try:
         if args.command == "import":
-            return _import(store, args.files, args.version_of, args.max_size, out, err)
+            return _import(store, args, out, err)
         if args.command == "list":
             return _list(store, out)
         if args.command == "show":
@@ -134,18 +142,17 @@ def _open_store(db: Path | None) -> LibraryStore:
     return store
 
 
-def _import(
-    store: LibraryStore,
-    files: list[Path],
-    version_of: int | None,
-    max_size_mb: float,
-    out: TextIO,
-    err: TextIO,
-) -> int:
+def _import(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from desktop_app.io.annotation_imports import import_annotations_file, is_annotations_file
     from desktop_app.io.file_reader import read_document_file
     from desktop_app.io.imported import ImportRefused
     from desktop_app.io.library_transfer import store_imported
 
+    files: list[Path] = args.files
+    version_of: int | None = args.version_of
+    max_size_mb: float = args.max_size
+    if args.document is not None:
+        store.document(args.document)  # one line if it does not exist, before reading anything
     if max_size_mb <= 0:
         print("desktop-app: --max-size must be a positive number of megabytes", file=err)
         return 2
@@ -157,6 +164,17 @@ def _import(
     limit = int(max_size_mb * 1024 * 1024)
     failures = 0
     for path in files:
+        if is_annotations_file(path):
+            try:
+                outcome_of_annotations = import_annotations_file(store, path, args.document)
+            except ImportRefused as refusal:
+                print(f"desktop-app: {refusal}", file=err)
+                failures += 1
+                continue
+            print(f"{path}: {outcome_of_annotations.summary}", file=out)
+            for note in outcome_of_annotations.notes:
+                print(f"  note: {note}", file=out)
+            continue
         try:
             imported = read_document_file(path, limit)
         except ImportRefused as refusal:

@@ -276,6 +276,10 @@ class DocumentSession(QObject):
         for old in affected:
             self._replace(self.store.annotation(old.id))
 
+    def reload_codebook(self) -> None:
+        """Re-read the codebook (tags were added by an import)."""
+        self._reload_tags()
+
     def _reload_tags(self) -> None:
         self._tags = self.store.tags()
         self.tagsChanged.emit()

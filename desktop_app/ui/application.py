@@ -124,6 +124,15 @@ class ClaimmarkApplication(QObject):
         """Open what was imported; explain what was refused, one line a file."""
         assert self.session is not None
         added = [o for o in report.outcomes if not o.already_present]
+        if report.annotations:
+            # Annotations (and maybe tags and documents) arrived: show them where they belong.
+            self.session.reload_codebook()
+            touched = [i for outcome in report.annotations for i in outcome.document_ids]
+            if not report.outcomes and touched:
+                self._open_first_remaining(touched)
+            else:
+                self.session.reload_annotations_of_open_document()
+            self.session.libraryChanged.emit()
         if report.outcomes:
             self.session.libraryChanged.emit()
             self._open_first_remaining([o.document_id for o in report.outcomes])
@@ -135,6 +144,12 @@ class ClaimmarkApplication(QObject):
                 else ""
             )
             self.window.show_error(header + "\n".join(report.failures))
+        if report.annotations:
+            lines = [o.summary for o in report.annotations]
+            notes = [n for o in report.annotations for n in o.notes]
+            self.window.show_status("Annotations: " + "; ".join(lines))
+            if notes:
+                self.window.show_error("\n".join(["Some annotations were not imported:", *notes]))
         if report.cancelled:
             self.window.show_status(f"Import cancelled; {len(added)} imported before that.")
         elif added:

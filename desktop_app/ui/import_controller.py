@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QW
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from desktop_app.io.annotation_imports import AnnotationImportOutcome
     from desktop_app.io.library_transfer import ImportOutcome
     from desktop_app.storage.library_store import LibraryStore
 
@@ -46,6 +47,7 @@ class ImportReport:
     outcomes: list[ImportOutcome] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     cancelled: bool = False
+    annotations: list[AnnotationImportOutcome] = field(default_factory=list)
 
 
 class ImportWorker(QObject):
@@ -83,6 +85,10 @@ class ImportWorker(QObject):
             self.finished.emit(report)
 
     def _import_all(self, report: ImportReport) -> None:
+        from desktop_app.io.annotation_imports import (
+            import_annotations_file,
+            is_annotations_file,
+        )
         from desktop_app.io.file_reader import read_document_file
         from desktop_app.io.imported import ImportRefused
         from desktop_app.io.library_transfer import store_imported
@@ -107,6 +113,10 @@ class ImportWorker(QObject):
                 return
             self.progress.emit(done, total, path.name)
             try:
+                if is_annotations_file(path):
+                    report.annotations.append(import_annotations_file(self._store, path))
+                    done += 1
+                    continue
                 imported = read_document_file(path, self._size_limit)
                 if self._cancel.is_set():
                     # Cancel was pressed while this file was read: keep it out of the library.

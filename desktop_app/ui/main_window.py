@@ -394,7 +394,8 @@ class MainWindow(QMainWindow):
             self,
             "Open articles",
             "",
-            "Articles (*.html *.htm *.md *.markdown *.txt *.epub *.docx *.pdf);;All files (*)",
+            "Articles (*.html *.htm *.md *.markdown *.txt *.epub *.docx *.pdf);;"
+            "Annotations (*.json *.jsonld *.qdpx *.qdc);;All files (*)",
         )
         if paths:
             self.openFilesRequested.emit(paths)
