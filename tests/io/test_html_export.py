@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 import lxml.html
 import pytest
 from export_samples import EXPORTED_AT, HOSTILE_TAG, make_library, sample_bundle
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml.html import HtmlElement
 
 from desktop_app.core.codebook import load_default_codebook
@@ -657,3 +659,24 @@ def test_page_styles_dark_mode_and_a_reading_measure() -> None:
     assert "max-width: 70ch" in css
     assert re.search(r"line-height: 1\.[5-7]", css)
     assert "serif" in css
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab Z09.,;:()%'\"!?-+=/é😀𠮷")), min_size=1))
+def test_plain_notes_render_as_markdown_would(note: str) -> None:
+    """The fast path for plain notes gives what the Markdown converter and sanitiser give."""
+    import nh3
+
+    from desktop_app.io import html_export
+
+    slow = nh3.clean(
+        html_export._note_markdown().reset().convert(note),
+        tags=set(html_export.NOTE_TAGS),
+        attributes={k: set(v) for k, v in html_export.NOTE_ATTRIBUTES.items()},
+        url_schemes=set(html_export.NOTE_URL_SCHEMES),
+        link_rel="noopener noreferrer",
+    )
+    def rendered_alike(fragment: str) -> str:  # white space next to a tag is not displayed
+        return re.sub(r"\s*(<[^>]+>)\s*", r"\1", " ".join(fragment.split()))
+
+    assert rendered_alike(html_export.render_note(note)) == rendered_alike(slow)
