@@ -19,10 +19,17 @@ candidate's own text to the quote, so text unlike the quote can never reach `REV
 alone `ACCEPT`) on the strength of its context, and every accepted span reads at least `ACCEPT`
 alike to the old quote (fuzz.ratio). The best candidate must also beat the runner-up by
 `MARGIN`; when it does not, the anchor needs review rather than silently picking one.
+
+The quote may also stand in other sentences. A candidate that is another old occurrence's text
+is never placed, only offered for review: one that an unchanged line carries over from another
+old copy of the quote (it still rivals the others), and one whose sentence reads more like the
+sentence of another old copy than like the annotation's own. So when the annotated sentence is
+deleted, its words are not silently carried onto a sentence that already held them.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -75,10 +82,16 @@ WINDOW_MARGIN = 2 * CONTEXT_CHARS + 128
 MAX_WINDOW_CHARS = 16_000
 # Occurrences of a very common quote beyond this many are only looked for near the expected place.
 MAX_EXACT_CANDIDATES = 1_000
+# A sentence is looked for at most this many characters either side of a quote (see _sentence).
+SENTENCE_CHARS = 300
 # The best score an exact copy beyond PROXIMITY_CHARS can reach without UNIQUE_SUPPORT.
 FAR_BOUND = QUOTE_FLOOR + (1 - QUOTE_FLOOR) * CONTEXT_WEIGHT
 # reanchor_all reports progress after this many anchors.
 PROGRESS_EVERY = 500
+
+# Where a sentence ends: . ! ? (closing quotes or brackets may follow) before white space, or a
+# CJK full stop, exclamation or question mark.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?=\s|$)|[。！？][」』）”’]*")
 
 METHOD_POSITION = "position"
 METHOD_EXACT = "exact"
@@ -135,6 +148,8 @@ class _Candidate:
     method: str
     context: _Context
     score: float
+    # The text descends from another old occurrence of the quote (see `Reanchorer._foreign`).
+    foreign: bool = False
 
     def overlaps(self, other: _Candidate) -> bool:
         return self.start < other.end and other.start < self.end
@@ -206,7 +221,14 @@ class _Search:
         self._contexts: dict[tuple[str, str], _Context] = {}
 
     def candidate(
-        self, text: str, start: int, end: int, method: str, quote_similarity: float
+        self,
+        text: str,
+        start: int,
+        end: int,
+        method: str,
+        quote_similarity: float,
+        *,
+        foreign: bool = False,
     ) -> _Candidate:
         """Score new[start:end] as the anchor's new place (see the module docstring)."""
         prefix = text[max(start - CONTEXT_CHARS, 0) : start]
@@ -221,7 +243,7 @@ class _Search:
         if self.unique and method == METHOD_EXACT:
             support = max(support, UNIQUE_SUPPORT)
         score = quote_similarity * (QUOTE_FLOOR + (1 - QUOTE_FLOOR) * support)
-        return _Candidate(start, end, method, context, score)
+        return _Candidate(start, end, method, context, score, foreign)
 
     def _proximity(self, start: int) -> float:
         return max(0.0, 1 - abs(start - self.expected) / PROXIMITY_CHARS)
@@ -241,6 +263,8 @@ class Reanchorer:
         self.old_text = old_text
         self.new_text = new_text
         self._diff = LineDiff(old_text, new_text)
+        # Per quote: the sentences its old occurrences stand in (see `_old_sentences`).
+        self._sentences: dict[str, frozenset[str] | None] = {}
 
     def reanchor(self, anchor: Anchor) -> Reanchored:
         """Find `anchor` (made on the old text) in the new text."""
@@ -334,6 +358,77 @@ class Reanchorer:
         origin = self._diff.unchanged_origin(at)
         return origin is not None and self.old_text.startswith(quote, origin)
 
+    def _foreign(self, anchor: Anchor, start: int, end: int) -> bool:
+        """True when new[start:end] is the text of another old occurrence of the quote.
+
+        The line diff says where a candidate in an unchanged line came from: its first, middle
+        and last characters each vote for the old copy of the quote they lie in, the anchor's
+        own span or another. When other copies win, the candidate is the words of another
+        sentence that already stood there, and placing the annotation on it would be the silent
+        drift re-anchoring must not make. (The word diff of a changed region pairs equal words
+        whichever sentence they belong to, so it is not asked; `_another_sentence_fits` judges
+        candidates there.)
+        """
+        quote, old_text = anchor.exact, self.old_text
+        length = len(quote)
+        own = other = 0
+        for point in {start, (start + end) // 2, max(end - 1, start)}:
+            origin = self._diff.unchanged_origin(point)
+            if origin is None:
+                continue
+            if anchor.start <= origin < anchor.end:
+                own += 1
+            elif old_text.find(quote, max(origin - length + 1, 0), origin + length) >= 0:
+                other += 1
+        return other > own
+
+    def _old_sentences(self, quote: str) -> frozenset[str] | None:
+        """The distinct sentences of the old text that hold `quote`; None when it is too common.
+
+        Cached per quote: a quote repeated hundreds of times mostly repeats its sentences too.
+        """
+        if quote in self._sentences:
+            return self._sentences[quote]
+        old_text, length = self.old_text, len(quote)
+        sentences: set[str] = set()
+        found: frozenset[str] | None = None
+        count = 0
+        at = old_text.find(quote)
+        while at >= 0 and count <= MAX_EXACT_CANDIDATES:
+            sentences.add(_sentence(old_text, at, at + length))
+            count += 1
+            at = old_text.find(quote, at + 1)
+        if at < 0:
+            found = frozenset(sentences)
+        self._sentences[quote] = found
+        return found
+
+    def _another_sentence_fits(self, anchor: Anchor, candidate: _Candidate) -> bool:
+        """True when another old copy of the quote stood in a sentence more like the candidate's.
+
+        The diff only pairs equal lines and words: a line that repeats another may be paired
+        with either, and in a changed paragraph that repeats a clause the words of a surviving
+        sentence may be paired with those of the deleted one. The context does not tell them
+        apart either, as a deleted sentence's neighbour inherits its context on one side. The
+        candidate's whole sentence does: when it reads more like the sentence of another old
+        occurrence than like the annotation's own, the candidate may well be that other sentence
+        (and when the two read alike, the existing rules decide). A quote too common to compare
+        counts as doubt.
+        """
+        sentences = self._old_sentences(anchor.exact)
+        if sentences is None:
+            return True
+        own_sentence = _sentence(self.old_text, anchor.start, anchor.end)
+        if len(sentences) == 1 and own_sentence in sentences:
+            return False
+        here = _sentence(self.new_text, candidate.start, candidate.end)
+        own = fuzz.ratio(here, own_sentence)
+        return any(
+            fuzz.ratio(here, other, score_cutoff=own) > own
+            for other in sentences
+            if other != own_sentence
+        )
+
     # --- 2. exact --------------------------------------------------------------------------------
 
     def _occurrences(self, quote: str, expected: int) -> tuple[list[int], int]:
@@ -393,16 +488,31 @@ class Reanchorer:
 
         Context can add at most CONTEXT_WEIGHT to the support, so an occurrence's score is
         bounded by its proximity; in a text that repeats a sentence hundreds of times, the far
-        copies need not be compared once two candidates beat that bound.
+        copies need not be compared once two candidates beat that bound. An occurrence that is
+        not foreign and could still reach ACCEPT can win over foreign ones (see `_decide`), so
+        the search only stops early there once a native candidate beats the bound too.
         """
-        length = len(search.anchor.exact)
+        anchor = search.anchor
+        length = len(anchor.exact)
         best: _Candidate | None = None
         runner: _Candidate | None = None
+        # The best score of a candidate that `_decide` may prefer to a foreign best.
+        best_native = 0.0
         scored: list[_Candidate] = []
         for at in sorted(occurrences, key=lambda at: abs(at - search.expected)):
-            if runner is not None and search.bound(at) <= runner.score:
+            bound = search.bound(at)
+            if (
+                runner is not None
+                and bound <= runner.score
+                and (bound < ACCEPT or bound <= best_native)
+            ):
                 break
-            candidate = search.candidate(self.new_text, at, at + length, METHOD_EXACT, 1.0)
+            foreign = self._foreign(anchor, at, at + length)
+            candidate = search.candidate(
+                self.new_text, at, at + length, METHOD_EXACT, 1.0, foreign=foreign
+            )
+            if not foreign:
+                best_native = max(best_native, candidate.score)
             scored.append(candidate)
             if best is None or candidate.score > best.score:
                 best = candidate
@@ -473,7 +583,10 @@ class Reanchorer:
         similarity = _similarity(quote, self.new_text[start:end])
         if similarity < QUOTE_MIN:
             return None
-        return search.candidate(self.new_text, start, end, METHOD_FUZZY, similarity)
+        foreign = self._foreign(search.anchor, start, end)
+        return search.candidate(
+            self.new_text, start, end, METHOD_FUZZY, similarity, foreign=foreign
+        )
 
     def _refine(self, quote: str, start: int, end: int, low: int, high: int) -> tuple[int, int]:
         """Move the edges of an alignment to where the span reads most like the quote.
@@ -505,8 +618,12 @@ class Reanchorer:
         """Status of the best of `ranked` (sorted best first), given its runner-up."""
         if not ranked:
             return self._orphan(search.anchor, 0.0)
-        best = ranked[0]
-        rivals = ranked[1:]
+        # A foreign candidate is another sentence's copy of the words: it is never placed, and
+        # a native candidate (the anchor's own text, or new text) good enough to be placed is
+        # judged in its stead. Foreign candidates still count as rivals, so one that scores
+        # about as well (or better) leaves the native one for review.
+        best = next((c for c in ranked if not c.foreign and c.score >= ACCEPT), ranked[0])
+        rivals = [c for c in ranked if c is not best]
         if search.unique and best.method == METHOD_EXACT:
             # The only copy of a long quote in either text is not made doubtful by text that
             # merely resembles it (an edited duplicate of the sentence, say).
@@ -524,7 +641,12 @@ class Reanchorer:
                 ambiguous = (
                     ambiguous or best.context.weaker_side < SHORT_CONTEXT_MIN or lead < SHORT_MARGIN
                 )
-        if best.score >= ACCEPT and not ambiguous:
+        if (
+            best.score >= ACCEPT
+            and not ambiguous
+            and not best.foreign
+            and not self._another_sentence_fits(search.anchor, best)
+        ):
             status = ANCHOR_OK
         elif best.score >= REVIEW_MIN:
             status = ANCHOR_NEEDS_REVIEW
@@ -540,6 +662,28 @@ class Reanchorer:
         start = min(self._diff.map_offset(anchor.start), size - 1)
         end = min(max(self._diff.map_offset(anchor.end), start + 1), size)
         return Reanchored(start, end, ANCHOR_ORPHANED, METHOD_NONE, score)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence (or sentences) of `text` holding text[start:end], roughly, stripped.
+
+    Sentences end at _SENTENCE_END or a line break, and are looked for at most SENTENCE_CHARS
+    away; an abbreviation (Mr.) only makes them shorter. This is a cheap stand-in for the
+    segmenter of `sentences`, which would cost too much for every copy of a common quote.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        line_end = len(text)
+    low = max(line_start, start - SENTENCE_CHARS)
+    high = min(line_end, end + SENTENCE_CHARS)
+    begin = low
+    for ending in _SENTENCE_END.finditer(text, low, start):
+        begin = ending.end()
+    # From the quote's last character: a quote that ends its sentence ends it there.
+    after = _SENTENCE_END.search(text, max(end - 1, begin), high)
+    finish = high if after is None else after.end()
+    return text[begin:finish].strip()
 
 
 def _step(text: str, at: int, direction: int, words: bool) -> int:

@@ -346,3 +346,99 @@ def test_very_common_word_is_searched_near_its_place_only() -> None:
     assert 0 <= result.start < result.end <= len(new)
     if result.status == ANCHOR_OK:
         assert result.start == new.index("the claim")
+
+
+# --- the same words in another sentence -------------------------------------------------------
+
+MINISTER = "The minister said tariffs will rise next year."
+ADVISER = "The adviser said tariffs will rise next year."
+TARIFFS = "tariffs will rise next year."
+BEIJING = "Officials in Beijing said the talks would resume in March."
+SEOUL = "Officials in Seoul said the talks would resume in March."
+TOKYO = "Officials in Tokyo said nothing had been agreed."
+
+
+def assert_not_placed_on_another_sentence(old: str, new: str, anchor: Anchor) -> None:
+    """The annotated sentence is gone: the other sentences' copies of its words are not it."""
+    result = reanchor(old, new, anchor)
+    assert result.status != ANCHOR_OK, result
+    if result.status == ANCHOR_NEEDS_REVIEW:
+        assert result.score >= REVIEW_MIN
+
+
+@pytest.mark.parametrize("layout", ["\n", " "])
+def test_deleted_sentence_is_not_placed_on_another_sentence_with_its_words(layout: str) -> None:
+    # The reviewer's case: the minister's line goes, the adviser's (same clause) stays.
+    old = MINISTER + layout + ADVISER
+    assert_not_placed_on_another_sentence(old, ADVISER, words_anchor(old, TARIFFS))
+    # The same with the annotated sentence second.
+    old = ADVISER + layout + MINISTER
+    anchor = words_anchor(old, TARIFFS, after=len(ADVISER))
+    assert_not_placed_on_another_sentence(old, ADVISER, anchor)
+
+
+@pytest.mark.parametrize("quote", ["the talks would resume in March.", "said the talks would"])
+def test_deleted_beijing_sentence_is_not_placed_on_the_seoul_one(quote: str) -> None:
+    old = BEIJING + "\n" + SEOUL
+    assert_not_placed_on_another_sentence(old, SEOUL, words_anchor(old, quote))
+    # Three sentences in one paragraph; Seoul's goes, Beijing's takes its place in the diff.
+    old = f"{BEIJING} {SEOUL} {TOKYO}"
+    anchor = words_anchor(old, quote, after=len(BEIJING))
+    assert_not_placed_on_another_sentence(old, f"{BEIJING} {TOKYO}", anchor)
+
+
+@pytest.mark.parametrize("layout", ["\n", " "])
+def test_deleted_sentence_is_not_placed_on_a_lightly_edited_other_one(layout: str) -> None:
+    old = MINISTER + layout + ADVISER
+    new = ADVISER.replace("tariffs", "tarifs")  # found fuzzily, in the adviser's sentence
+    assert_not_placed_on_another_sentence(old, new, words_anchor(old, TARIFFS))
+
+
+def test_deleted_sentence_is_not_placed_on_a_copy_of_another_one() -> None:
+    # The adviser's line is duplicated where the minister's was: the line diff may pair the old
+    # adviser line with the copy, leaving the original to look like an edit of the minister's.
+    old = f"{MINISTER}\n{ADVISER}\n{TOKYO}"
+    new = f"{ADVISER}\n{ADVISER}\n{TOKYO}"
+    assert_not_placed_on_another_sentence(old, new, words_anchor(old, TARIFFS))
+
+
+def test_deleted_sentence_in_an_edited_paragraph_is_not_placed_on_a_neighbour() -> None:
+    # A new first sentence shares words with the minister's ("The ... minister"), so the word
+    # diff of the paragraph pairs the minister's clause with the deleted adviser's.
+    beijing = "Officials in Beijing said tariffs will rise next year."
+    old = f"{MINISTER} {ADVISER} {beijing}"
+    new = f"The prime minister met the president in Tokyo on Monday. {MINISTER} {beijing}"
+    anchor = words_anchor(old, TARIFFS, after=len(MINISTER))
+    assert_not_placed_on_another_sentence(old, new, anchor)
+
+
+def test_moved_sentence_is_found_while_another_with_its_words_stays() -> None:
+    markets = "Markets were calm on Tuesday after the announcement."
+    old = f"{MINISTER}\n{markets}\n{ADVISER}"
+    anchor = words_anchor(old, TARIFFS)
+    # The minister's line moves below a paragraph inserted between, and is edited (so position
+    # alone cannot place it); the adviser's line stays as it was.
+    new = f"{markets}\nA new paragraph.\n{MINISTER} He was firm.\n{ADVISER}"
+    result = reanchor(old, new, anchor)
+    assert (result.status, result.method) == (ANCHOR_OK, "exact")
+    assert result.start == new.index(MINISTER) + MINISTER.index(TARIFFS)
+    # A paragraph inserted between the minister's edited line and the rest.
+    new = f"{MINISTER} He was firm.\nA new paragraph about other things.\n{markets}\n{ADVISER}"
+    result = reanchor(old, new, anchor)
+    assert (result.status, result.method) == (ANCHOR_OK, "exact")
+    assert result.start == MINISTER.index(TARIFFS)
+
+
+def test_surviving_sentence_is_placed_when_the_other_with_its_words_goes() -> None:
+    # The word diff of the changed paragraph may pair the spokesperson's clause with the deleted
+    # analysts' one; the sentence is still the spokesperson's, untouched.
+    spokesperson = "A spokesperson said tariffs will rise next year."
+    analysts = "Two analysts said tariffs will rise next year."
+    old = f"{spokesperson} {analysts}\nThe adviser said prices rose."
+    new = f"Markets cheered the news.\n{spokesperson}\nThe adviser said prices rose."
+    quote = "said " + TARIFFS
+    result = reanchor(old, new, words_anchor(old, quote))
+    assert result.status == ANCHOR_OK
+    assert result.start == new.index(quote)
+    # The analysts' annotation is not carried onto it.
+    assert_not_placed_on_another_sentence(old, new, words_anchor(old, quote, after=20))

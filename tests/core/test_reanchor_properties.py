@@ -334,3 +334,80 @@ def test_reanchoring_never_lands_silently_on_the_wrong_words(data: st.DataObject
             assert result.status == ANCHOR_OK, f"untouched sentence not placed: {note}"
             assert result.method in ("position", "exact"), note
             assert (result.start, result.end) == (expected, expected + len(quote)), note
+
+
+# --- the same clause in several sentences ----------------------------------------------------
+
+LEADS = (
+    "The minister",
+    "The adviser",
+    "Officials in Beijing",
+    "Officials in Seoul",
+    "A spokesperson",
+    "The governor",
+    "Two analysts",
+    "The opposition leader",
+)
+CLAUSES = (
+    "tariffs will rise next year.",
+    "the talks would resume in March.",
+    "nothing had been agreed.",
+    "prices rose.",
+)
+CLAUSE_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=120)
+
+
+@CLAUSE_SETTINGS
+@given(st.data())
+def test_a_deleted_sentence_never_lands_on_another_sentence_with_the_same_words(
+    data: st.DataObject,
+) -> None:
+    """Annotate the clause of "X said <clause>", delete that sentence: never ok on another.
+
+    Other sentences hold the same clause after other lead-ins; they and the rest of the article
+    may then be edited further (see `edit`). The annotation may only be placed on a sentence
+    that is new in the new version; every sentence carried over from the old one is another
+    sentence's text.
+    """
+    draw = data.draw
+    leads = draw(st.lists(st.sampled_from(LEADS), min_size=2, max_size=6, unique=True))
+    clauses = [draw(st.sampled_from(CLAUSES)) for _ in leads]
+    target = draw(st.integers(0, len(leads) - 1), label="annotated sentence")
+    twin = draw(st.integers(0, len(leads) - 1).filter(lambda i: i != target), label="twin")
+    clauses[twin] = clauses[target]
+    paragraphs: list[tuple[Piece, ...]] = []
+    current: list[Piece] = []
+    for number, (lead, clause) in enumerate(zip(leads, clauses, strict=True)):
+        current.append(Piece(f"{lead} said {clause}", number))
+        if draw(st.booleans()):
+            paragraphs.append(tuple(current))
+            current = []
+    if current:
+        paragraphs.append(tuple(current))
+    old_article = Article(tuple(paragraphs), tuple(" " for _ in paragraphs))
+    old_text, old_placed = old_article.render()
+
+    quote = draw(st.sampled_from([clauses[target], f"said {clauses[target]}"]), label="quote")
+    sentence_start = dict((piece.origin, at) for piece, at in old_placed)[target]
+    start = sentence_start + old_placed[target][0].text.index(quote)
+    anchor = anchor_for(old_text, start, start + len(quote))
+
+    p, i = _flat_position(old_article, target)
+    paragraph = old_article.paragraphs[p]
+    new_article = _with_paragraph(old_article, p, paragraph[:i] + paragraph[i + 1 :])
+    for _ in range(draw(st.integers(0, 3), label="further edits")):
+        new_article = edit(draw, new_article)
+    new_text, new_placed = new_article.render()
+
+    result = reanchor_all(old_text, new_text, [anchor])[0]
+    event(f"{result.status} by {result.method}")
+    placed = new_text[result.start : result.end]
+    note = f"{quote!r} -> {result} {placed!r}\nOLD {old_text!r}\nNEW {new_text!r}"
+    if result.status == ANCHOR_OK:
+        holder = [
+            piece
+            for piece, at in new_placed
+            if at <= result.start and result.end <= at + len(piece.text)
+        ]
+        assert holder, f"placed across sentences: {note}"
+        assert holder[0].origin is None, f"placed on another old sentence: {note}"

@@ -676,6 +676,7 @@ def test_plain_notes_render_as_markdown_would(note: str) -> None:
         url_schemes=set(html_export.NOTE_URL_SCHEMES),
         link_rel="noopener noreferrer",
     )
+
     def rendered_alike(fragment: str) -> str:  # white space next to a tag is not displayed
         return re.sub(r"\s*(<[^>]+>)\s*", r"\1", " ".join(fragment.split()))
 
