@@ -259,9 +259,14 @@ class _Search:
 class Reanchorer:
     """Re-anchors any number of anchors from one old text to one new text (diff computed once)."""
 
-    def __init__(self, old_text: str, new_text: str) -> None:
+    def __init__(self, old_text: str, new_text: str, *, origin_known: bool = True) -> None:
+        """`origin_known` False: the anchors were made on a text we do not have (an imported
+        W3C file), so `old_text` is a stand-in (the new text itself, to map positions onto
+        themselves) and its other copies of a quote say nothing about where the anchor came
+        from; candidates are then judged by quote, context and position alone."""
         self.old_text = old_text
         self.new_text = new_text
+        self._origin_known = origin_known
         self._diff = LineDiff(old_text, new_text)
         # Per quote: the sentences its old occurrences stand in (see `_old_sentences`).
         self._sentences: dict[str, frozenset[str] | None] = {}
@@ -369,6 +374,8 @@ class Reanchorer:
         whichever sentence they belong to, so it is not asked; `_another_sentence_fits` judges
         candidates there.)
         """
+        if not self._origin_known:
+            return False
         quote, old_text = anchor.exact, self.old_text
         length = len(quote)
         own = other = 0
@@ -415,6 +422,8 @@ class Reanchorer:
         (and when the two read alike, the existing rules decide). A quote too common to compare
         counts as doubt.
         """
+        if not self._origin_known:
+            return False
         sentences = self._old_sentences(anchor.exact)
         if sentences is None:
             return True

@@ -169,7 +169,16 @@ def test_open_recent_lists_what_was_opened_last(launch, qtbot, tmp_path):
     assert app.session.document.title.startswith("Takaichi")
 
 
-def test_paste_makes_a_new_document_from_clipboard_html(launch, qtbot):
+@pytest.fixture
+def clipboard():
+    """The application clipboard, emptied afterwards: Qt's offscreen clipboard crashes at exit
+    while it still holds data a program set (a real user's clipboard is another program's)."""
+    board = QApplication.clipboard()
+    yield board
+    board.clear()
+
+
+def test_paste_makes_a_new_document_from_clipboard_html(launch, qtbot, clipboard):
     app = launch()
     mime = QMimeData()
     mime.setHtml(
@@ -177,7 +186,7 @@ def test_paste_makes_a_new_document_from_clipboard_html(launch, qtbot):
         "<script>alert(1)</script>"
     )
     mime.setText("Pasted report\nOfficials said the talks would resume.")
-    QApplication.clipboard().setMimeData(mime)
+    clipboard.setMimeData(mime)
     with qtbot.waitSignal(app.imported, timeout=20_000):
         qtbot.keyClick(app.window, Qt.Key.Key_V, CTRL | Qt.KeyboardModifier.ShiftModifier)
     document = app.session.document
