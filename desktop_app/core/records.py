@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 
+STANCES = ("supports", "opposes", "neutral", "unclear")
+
 ANCHOR_OK = "ok"
 ANCHOR_NEEDS_REVIEW = "needs_review"
 ANCHOR_ORPHANED = "orphaned"
@@ -75,6 +77,7 @@ class TagRecord:
     colour: str
     position: int
     description: str = ""
+    parent_id: int | None = None
 
     @property
     def key_number(self) -> int | None:
@@ -107,6 +110,9 @@ class AnnotationRecord:
     anchor_method: str = "created"
     previous_exact: str = ""
     carried_from: str = ""
+    stance: str = ""
+    speaker: str = ""
+    checkworthiness: int | None = None
 
     @property
     def needs_attention(self) -> bool:

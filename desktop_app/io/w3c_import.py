@@ -528,9 +528,7 @@ class _Placer:
         if reanchorer is None:
             # The old text is unknown: comparing the text with itself maps every position to
             # itself, so the selector's offset is where the quote is expected to be.
-            reanchorer = self._reanchorers[document.id] = Reanchorer(
-                text, text, origin_known=False
-            )
+            reanchorer = self._reanchorers[document.id] = Reanchorer(text, text, origin_known=False)
         expected = start if start is not None and 0 <= start <= len(text) else 0
         wanted = Anchor(expected, expected + len(exact), exact, selectors.prefix, selectors.suffix)
         found = reanchorer.reanchor(wanted)

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.core.anchors import Anchor
-from desktop_app.core.records import ANCHOR_OK, AnnotationRecord
+from desktop_app.core.records import ANCHOR_OK, STANCES, AnnotationRecord
 from desktop_app.storage.document_queries import live_document, next_version
 from desktop_app.storage.errors import NotFoundError
 from desktop_app.storage.orm import Annotation, Document, Tag, annotation_tags, utc_now
@@ -37,6 +37,9 @@ _COLUMNS = (
     Annotation.anchor_method,
     Annotation.previous_exact,
     Annotation.carried_from,
+    Annotation.stance,
+    Annotation.speaker,
+    Annotation.checkworthiness,
 )
 
 
@@ -338,6 +341,56 @@ class AnnotationQueries(StoreBase):
             annotation.updated = utc_now()
             session.flush()
             return self._annotation_record(session, annotation_id)
+
+    def set_claim_fields(
+        self, annotation_id: int, stance: str, speaker: str, checkworthiness: int | None
+    ) -> AnnotationRecord:
+        """Record who made the claim, whether the article supports it, and how much it deserves
+        checking (1-5, or None)."""
+        if stance not in ("", *STANCES):
+            raise ValueError(f"not a stance: {stance!r}")
+        if checkworthiness is not None and not 1 <= checkworthiness <= 5:
+            raise ValueError("check-worthiness is 1 to 5")
+        with Session(self.engine) as session, session.begin():
+            annotation = session.get(Annotation, annotation_id)
+            if annotation is None:
+                raise NotFoundError(f"There is no annotation {annotation_id} in this library.")
+            annotation.stance = stance
+            annotation.speaker = " ".join(speaker.split())
+            annotation.checkworthiness = checkworthiness
+            annotation.updated = utc_now()
+            session.flush()
+            return self._annotation_record(session, annotation_id)
+
+    def speakers(self) -> list[str]:
+        """Every speaker named in the library, most often named first (for completion)."""
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(Annotation.speaker, func.count())
+                .where(Annotation.speaker != "")
+                .group_by(Annotation.speaker)
+                .order_by(func.count().desc(), Annotation.speaker)
+            )
+            return [speaker for speaker, _count in rows]
+
+    def all_annotations(self) -> list[AnnotationRecord]:
+        """Every annotation of every live document, by document then reading order."""
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(*_COLUMNS)
+                .join(Document, Document.id == Annotation.document_id)
+                .where(Document.deleted_at.is_(None))
+                .order_by(Annotation.document_id, Annotation.start, Annotation.end, Annotation.id)
+            ).all()
+            links = session.execute(
+                select(annotation_tags.c.annotation_id, annotation_tags.c.tag_id)
+                .join(Tag, Tag.id == annotation_tags.c.tag_id)
+                .order_by(Tag.position)
+            ).all()
+        tags_of: dict[int, list[int]] = {}
+        for annotation_id, tag_id in links:
+            tags_of.setdefault(annotation_id, []).append(tag_id)
+        return [_record(row, tags_of.get(row[0], ())) for row in rows]
 
     def delete_annotation(self, annotation_id: int) -> AnnotationRecord:
         """Delete an annotation, returning it as it was so that the deletion can be undone."""

@@ -107,6 +107,10 @@ class Tag(Base):
     colour: Mapped[str] = mapped_column(String(7))
     position: Mapped[int] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Nesting: `trade` › `tariffs`. Deleting a parent lifts its children (handled in code).
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tags.id", ondelete="SET NULL", name="fk_tags_parent_id"), nullable=True
+    )
 
 
 class Annotation(Base):
@@ -115,6 +119,10 @@ class Annotation(Base):
     __tablename__ = "annotations"
     __table_args__ = (
         CheckConstraint('start >= 0 AND start < "end"', name="ck_annotations_span"),
+        CheckConstraint(
+            "checkworthiness IS NULL OR checkworthiness BETWEEN 1 AND 5",
+            name="ck_annotations_checkworthiness",
+        ),
         Index("ix_annotations_document_start", "document_id", "start"),
     )
 
@@ -138,6 +146,11 @@ class Annotation(Base):
     previous_exact: Mapped[str] = mapped_column(Text, default="", server_default="")
     # uuid of the annotation in the previous version this one was carried from, or "".
     carried_from: Mapped[str] = mapped_column(String(36), default="", server_default="")
+    # Claim fields: stance ("supports", "opposes", "neutral", "unclear" or ""), who made the
+    # claim, and how much it deserves checking (1-5, or None when not judged).
+    stance: Mapped[str] = mapped_column(Text, default="", server_default="")
+    speaker: Mapped[str] = mapped_column(Text, default="", server_default="")
+    checkworthiness: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     document: Mapped[Document] = relationship(back_populates="annotations")
     tags: Mapped[list[Tag]] = relationship(secondary=annotation_tags, order_by=Tag.position)

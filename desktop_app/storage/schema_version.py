@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 # The newest migration in storage/migrations/versions; a test checks that Alembic agrees.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 def read_only_connection(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
