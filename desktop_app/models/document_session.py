@@ -20,6 +20,7 @@ from desktop_app.core.sentences import SentenceIndex
 
 if TYPE_CHECKING:
     from desktop_app.storage.library_store import LibraryStore
+    from desktop_app.storage.tag_queries import TagRemoval
 
 
 def reading_order(record: AnnotationRecord) -> tuple[int, int, int]:
@@ -261,20 +262,81 @@ class DocumentSession(QObject):
     # -- changing the codebook -----------------------------------------------------------------
 
     def add_tag(
-        self, spec: TagSpec, *, tag_id: int | None = None, position: int | None = None
+        self,
+        spec: TagSpec,
+        *,
+        tag_id: int | None = None,
+        position: int | None = None,
+        parent_id: int | None = None,
     ) -> TagRecord:
         """Add a tag to the codebook (with `tag_id`, restore one that was removed)."""
-        record = self.store.add_tag(spec, tag_id=tag_id, position=position)
+        record = self.store.add_tag(spec, tag_id=tag_id, position=position, parent_id=parent_id)
         self._reload_tags()
         return record
 
-    def remove_tag(self, tag_id: int) -> None:
-        """Remove a tag from the codebook and from the annotations that carry it."""
-        self.store.remove_tag(tag_id)
-        affected = [a for a in self._annotations.values() if tag_id in a.tag_ids]
+    def remove_tag(self, tag_id: int) -> TagRemoval:
+        """Remove a tag from the codebook and from the annotations that carry it (they stay)."""
+        removal = self.store.remove_tag(tag_id)
+        self._after_codebook_change(removal.annotation_ids)
+        return removal
+
+    def merge_tags(self, source_id: int, target_id: int) -> TagRemoval:
+        """Give the source tag's annotations the target tag, then remove the source."""
+        removal = self.store.merge_tags(source_id, target_id)
+        self._after_codebook_change(removal.annotation_ids)
+        return removal
+
+    def restore_tag(self, removal: TagRemoval, *, merged_into: int | None = None) -> TagRecord:
+        """Undo a removal or merge: the tag, its links and its children come back."""
+        record = self.store.restore_tag(removal, merged_into=merged_into)
+        self._after_codebook_change(removal.annotation_ids)
+        return record
+
+    def update_tag(
+        self,
+        tag_id: int,
+        *,
+        name: str | None = None,
+        colour: str | None = None,
+        description: str | None = None,
+    ) -> TagRecord:
+        """Rename, recolour or describe a tag."""
+        record = self.store.update_tag(tag_id, name=name, colour=colour, description=description)
         self._reload_tags()
-        for old in affected:
-            self._replace(self.store.annotation(old.id))
+        return record
+
+    def move_tag(self, tag_id: int, position: int) -> None:
+        """Reorder the codebook (the 1-9 keys follow the order)."""
+        self.store.move_tag(tag_id, position)
+        self._reload_tags()
+
+    def set_tag_parent(self, tag_id: int, parent_id: int | None) -> TagRecord:
+        """Nest a tag under another, or lift it to the top level."""
+        record = self.store.set_tag_parent(tag_id, parent_id)
+        self._reload_tags()
+        return record
+
+    def _after_codebook_change(self, annotation_ids: Iterable[int]) -> None:
+        """Re-read the codebook, then the open document's annotations whose tags changed."""
+        self._tags = self.store.tags()
+        changed = set(annotation_ids)
+        for annotation_id in [a for a in self._annotations if a in changed]:
+            self._replace(self.store.annotation(annotation_id))
+        self.tagsChanged.emit()
+
+    def set_claim_fields(
+        self,
+        document_id: int,
+        annotation_id: int,
+        stance: str,
+        speaker: str,
+        checkworthiness: int | None,
+    ) -> AnnotationRecord:
+        """Record an annotation's stance, speaker and check-worthiness."""
+        self.ensure_open(document_id)
+        new = self.store.set_claim_fields(annotation_id, stance, speaker, checkworthiness)
+        self._replace(new)
+        return new
 
     def reload_codebook(self) -> None:
         """Re-read the codebook (tags were added by an import)."""

@@ -19,6 +19,7 @@ class TagRole(IntEnum):
     Colour = Qt.ItemDataRole.UserRole + 2
     KeyNumber = Qt.ItemDataRole.UserRole + 3
     Count = Qt.ItemDataRole.UserRole + 4
+    Depth = Qt.ItemDataRole.UserRole + 5
 
 
 Index = QModelIndex | QPersistentModelIndex
@@ -75,4 +76,15 @@ class TagListModel(QAbstractListModel):
             return tag.key_number
         if role == TagRole.Count:
             return count
+        if role == TagRole.Depth:
+            return self._depth(tag)
         return None
+
+    def _depth(self, tag: TagRecord) -> int:
+        """How deeply the tag is nested (0 at the top level)."""
+        by_id = {t.id: t for t in self._tags}
+        depth, parent = 0, tag.parent_id
+        while parent is not None and parent in by_id and depth < len(self._tags):
+            depth += 1
+            parent = by_id[parent].parent_id
+        return depth

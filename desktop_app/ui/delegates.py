@@ -60,7 +60,8 @@ class TagDelegate(QStyledItemDelegate):
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         painter.drawText(key_box, Qt.AlignmentFlag.AlignCenter, str(key) if key else "·")
 
-        swatch = QRectF(key_box.right() + PAD, middle - 7, 14, 14)
+        indent = 14 * (index.data(TagRole.Depth) or 0)
+        swatch = QRectF(key_box.right() + PAD + indent, middle - 7, 14, 14)
         painter.setPen(QPen(colour.darker(130), 1))
         painter.setBrush(QColor(composite([colour.name()], LIGHT.paper, 0.75)))
         painter.drawEllipse(swatch)

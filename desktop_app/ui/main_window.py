@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         self.redo_action = self._action("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.controller.redo)
         self.find_action = self._action("&Find…", "Ctrl+F", self.find_bar.open_bar)
         self.add_tag_action = self._action("&New Tag…", "Ctrl+T", self.on_add_tag)
+        self.codebook_action = self._action("&Codebook…", "Ctrl+Shift+T", self.show_codebook)
         self.zoom_in_action = self._action(
             "Zoom &In", ["Ctrl++", "Ctrl+="], lambda: self.zoom_by(1)
         )
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
             self.export_action,
             self.find_action,
             self.add_tag_action,
+            self.codebook_action,
             self.paste_action,
             self.open_action,
         ):
@@ -183,6 +185,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
         edit_menu.addAction(self.add_tag_action)
+        edit_menu.addAction(self.codebook_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.library_action)
         view_menu.addAction(self.versions_action)
@@ -228,6 +231,7 @@ class MainWindow(QMainWindow):
             self.export_action,
             self.find_action,
             self.add_tag_action,
+            self.codebook_action,
             self.paste_action,
             self.open_action,
         ):
@@ -337,6 +341,17 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         self.versions_dialog = dialog
+
+    def show_codebook(self) -> None:
+        """The codebook editor (Ctrl+Shift+T); not modal, so tagging can go on beside it."""
+        from desktop_app.ui.codebook_dialog import CodebookDialog
+
+        if self.session is None:
+            return
+        dialog = CodebookDialog(self.session, self.undo_stack, self.on_add_tag, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.codebook_dialog = dialog
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
