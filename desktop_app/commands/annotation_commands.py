@@ -141,3 +141,28 @@ class PlaceAnnotationCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._session.revert_annotation(self._before)
+
+
+class SetClaimFieldsCommand(QUndoCommand):
+    """Change an annotation's stance, speaker and check-worthiness together."""
+
+    def __init__(
+        self,
+        session: DocumentSession,
+        record: AnnotationRecord,
+        stance: str,
+        speaker: str,
+        checkworthiness: int | None,
+    ) -> None:
+        super().__init__(f"Edit claim “{_short(record.exact)}”")
+        self._session = session
+        self._document_id = record.document_id
+        self._annotation_id = record.id
+        self._old = (record.stance, record.speaker, record.checkworthiness)
+        self._new = (stance, speaker, checkworthiness)
+
+    def redo(self) -> None:
+        self._session.set_claim_fields(self._document_id, self._annotation_id, *self._new)
+
+    def undo(self) -> None:
+        self._session.set_claim_fields(self._document_id, self._annotation_id, *self._old)

@@ -17,6 +17,7 @@ from desktop_app.commands.annotation_commands import (
     CreateAnnotationCommand,
     DeleteAnnotationCommand,
     PlaceAnnotationCommand,
+    SetClaimFieldsCommand,
     SetNoteCommand,
     SetTagsCommand,
 )
@@ -64,6 +65,7 @@ class ReadingController(QObject):
         self._in_history_step = False
         self._saving_note = False
         self._note_edit_token = 0
+        self._speakers: list[str] = []
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -83,6 +85,7 @@ class ReadingController(QObject):
         review.placeRequested.connect(self.on_place_at_selection)
         review.deleteRequested.connect(self.on_delete_annotation)
         self.panel.note_editor.noteEdited.connect(self.on_note_edited)
+        self.panel.claim_fields.fieldsEdited.connect(self.on_claim_fields_edited)
         self.panel.note_editor.editingFinished.connect(self.on_note_editing_finished)
 
     def attach(self, session: DocumentSession) -> None:
@@ -148,6 +151,8 @@ class ReadingController(QObject):
             )
         self.tag_model.set_tags(self.session.tags, self.session.tag_counts())
         self.annotation_model.set_annotations(annotations)
+        self._speakers = self.session.store.speakers()
+        self.panel.claim_fields.set_speakers(self._speakers)
         self._set_focus(None, None)
         self.reader.move_to_start()
         self._restore_reading_position(document.id)
@@ -217,6 +222,9 @@ class ReadingController(QObject):
         if editor.annotation_id == new.id and not self._saving_note:
             # An undo, redo or other change from outside the editor: show it, even mid-edit.
             editor.load(new.id, new.note)
+        selected = self.panel.selected_annotation()
+        if selected is not None and selected.id == new.id:
+            self.panel.claim_fields.load(new)
 
     def on_tags_changed(self) -> None:
         assert self.session is not None and self.session.document is not None
@@ -447,6 +455,27 @@ class ReadingController(QObject):
             self.undo_stack.push(SetNoteCommand(session, record, text, self._note_edit_token))
         finally:
             self._saving_note = False
+
+    def on_claim_fields_edited(
+        self, annotation_id: int, stance: str, speaker: str, checkworthiness: int | None
+    ) -> None:
+        """Save the claim fields of an annotation as one undoable step."""
+        session = self.session
+        record = None if session is None else session.annotation(annotation_id)
+        if session is None or record is None:
+            return
+        if (record.stance, record.speaker, record.checkworthiness) == (
+            stance,
+            speaker,
+            checkworthiness,
+        ):
+            return
+        self.undo_stack.push(
+            SetClaimFieldsCommand(session, record, stance, speaker, checkworthiness)
+        )
+        if speaker and speaker not in self._speakers:
+            self._speakers.insert(0, speaker)
+            self.panel.claim_fields.set_speakers(self._speakers)
 
     def on_note_editing_finished(self) -> None:
         self._note_edit_token += 1

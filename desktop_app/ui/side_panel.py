@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.records import AnnotationRecord
 from desktop_app.models.annotation_list_model import AnnotationListModel
 from desktop_app.models.tag_list_model import TagListModel
+from desktop_app.ui.claim_fields import ClaimFieldsEditor
 from desktop_app.ui.delegates import AnnotationDelegate, TagDelegate
 from desktop_app.ui.note_editor import NoteEditor
 from desktop_app.ui.review_panel import ReviewPanel
@@ -73,6 +74,7 @@ class SidePanel(QWidget):
         self.annotation_list.setAccessibleName("Annotations")
         self.annotation_list.setUniformItemSizes(True)  # O(1) layout with 10,000 cards
 
+        self.claim_fields = ClaimFieldsEditor()
         self.note_label = QLabel("Note")
         self.note_label.setObjectName("noteLabel")
         self.note_editor = NoteEditor()
@@ -98,6 +100,7 @@ class SidePanel(QWidget):
         layout.addWidget(self.review_panel)
         layout.addWidget(self.annotations_label)
         layout.addWidget(self.annotation_list, 1)
+        layout.addWidget(self.claim_fields)
         layout.addWidget(self.note_label)
         layout.addWidget(self.note_editor)
 
@@ -142,10 +145,12 @@ class SidePanel(QWidget):
             self.note_editor.load(None, None)
         else:
             self.note_editor.load(record.id, record.note)
+        self.claim_fields.load(record)
         self.annotationSelected.emit(record)
 
     def on_annotations_reset(self) -> None:
         self.note_editor.load(None, None)
+        self.claim_fields.load(None)
         self._update_annotations_label()
 
     def _update_annotations_label(self) -> None:
