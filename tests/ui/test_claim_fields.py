@@ -1,4 +1,4 @@
-"""Claim fields in the side panel: stance, speaker (completed from the library), check-worthiness."""
+"""Claim fields in the side panel: stance, speaker (completed from the library), check."""
 
 from __future__ import annotations
 
