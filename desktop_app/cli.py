@@ -17,7 +17,7 @@ from desktop_app import APP_NAME, __version__
 if TYPE_CHECKING:
     from desktop_app.storage.library_store import LibraryStore
 
-COMMANDS = ("import", "list", "show", "export")
+COMMANDS = ("import", "list", "show", "export", "stats")
 EXPORT_FORMATS = ("markdown", "html", "csv", "json", "qdpx", "qdc")
 DEFAULT_SIZE_LIMIT_MB = 20
 
@@ -98,6 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="file to write, - for standard output, or a folder for one file per article",
     )
+
+    stats_command = commands.add_parser(
+        "stats", help="print tag counts, co-occurrence and change over time"
+    )
+    add_db(stats_command)
+    stats_command.add_argument(
+        "--document", type=int, metavar="ID", help="one article (default: the whole library)"
+    )
+    stats_command.add_argument("--format", choices=("csv", "json"), default="csv")
     return parser
 
 
@@ -124,6 +133,8 @@ def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
             return _list(store, out)
         if args.command == "show":
             return _show(store, args.document, args.json, out)
+        if args.command == "stats":
+            return _stats(store, args.document, args.format, out)
         return _export(store, args, out, err)
     except LibraryError as error:
         print(f"desktop-app: {error}", file=err)
@@ -318,6 +329,26 @@ def _export(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: Tex
         except OSError as error:
             print(f"desktop-app: cannot write {target}: {error.strerror or error}", file=err)
             return 1
+    return 0
+
+
+def _stats(store: LibraryStore, document_id: int | None, format_name: str, out: TextIO) -> int:
+    """Print the analysis of one document, or of the latest version of every article."""
+    from desktop_app.core.analysis import analyse
+    from desktop_app.io.stats_export import stats_csv, stats_json
+
+    if document_id is not None:
+        documents = [store.document(document_id)]  # NotFoundError: one line
+        annotations = {document_id: store.annotations(document_id)}
+    else:
+        documents = [store.document(d.id) for d in store.documents()]
+        annotations = {d.id: [] for d in documents}
+        for annotation in store.all_annotations():
+            if annotation.document_id in annotations:  # earlier versions are not counted
+                annotations[annotation.document_id].append(annotation)
+    analysis = analyse(documents, annotations, store.tags())
+    out.write(stats_json(analysis) if format_name == "json" else stats_csv(analysis))
+    out.flush()
     return 0
 
 
