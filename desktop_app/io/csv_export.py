@@ -7,10 +7,17 @@ guesses the legacy code page for a BOM-less file and garbles every non-ASCII cha
 Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` (and, in some, tab or carriage
 return) as a formula, so an article or note could carry `=HYPERLINK(...)` into the analyst's
 spreadsheet (CSV injection). Following OWASP's advice, every cell of user text (document title,
-quote, tags, note) that begins with one of those characters is written with a single quote `'`
+quote, tags, tag paths, note, stance, speaker) that begins with one of those characters is written
+with a single quote `'`
 in front, which spreadsheets show as text. Numbers and dates are never changed. A program that
 reads the file back can drop the added quote: it is only ever added before one of those
 characters. Pass `neutralise_formulas=False` for a file meant only for programs.
+
+Nested tags: `tags` keeps the plain tag names (unique in a library, so each names one tag), and
+`tag_paths` gives each of them with its parents, `trade/tariffs`, in the same order, so a filter
+on `trade/` finds everything under `trade`. A `/` inside a tag name is written as it is.
+The claim fields are `stance` (supports, opposes, neutral, unclear), `speaker` and
+`checkworthiness` (1 to 5), each empty when unset.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from collections.abc import Callable, Mapping
 
 from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord
 from desktop_app.io.export_bundle import ExportBundle
-from desktop_app.io.markdown_export import utc_timestamp
+from desktop_app.io.markdown_export import tag_path, utc_timestamp
 
 HEADER = (
     "document_id",
@@ -30,12 +37,17 @@ HEADER = (
     "end",
     "quote",
     "tags",
+    "tag_paths",
     "note",
+    "stance",
+    "speaker",
+    "checkworthiness",
     "status",
     "created",
     "updated",
 )
 TAG_SEPARATOR = ";"
+PATH_SEPARATOR = "/"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 BYTE_ORDER_MARK = "\ufeff"
 
@@ -47,8 +59,9 @@ def export_csv(
 
     Rows follow the bundle's documents, and each document's annotations in reading order;
     `start`/`end` are code points (end exclusive), `tags` the tag names in codebook order joined
-    with `;`, and `created`/`updated` ISO-8601 UTC with a `Z`. Lines end with CRLF as RFC 4180
-    asks; a cell is quoted only when it holds a comma, a quote or a line break.
+    with `;` (`tag_paths` the same tags as `trade/tariffs`), `checkworthiness` a number or empty,
+    and `created`/`updated` ISO-8601 UTC with a `Z`. Lines end with CRLF as RFC 4180 asks; a cell
+    is quoted only when it holds a comma, a quote or a line break.
     """
     tags_by_id = {tag.id: tag for tag in bundle.tags}
     guard = neutralise_formula if neutralise_formulas else _unchanged
@@ -79,14 +92,21 @@ def _row(
     guard: Callable[[str], str],
 ) -> list[str | int]:
     """One annotation's cells, user text passed through `guard`."""
+    tags = _tags_of(annotation, tags_by_id)
+    paths = (PATH_SEPARATOR.join(t.name for t in tag_path(tag, tags_by_id)) for tag in tags)
+    checkworthiness = annotation.checkworthiness
     return [
         document.id,
         guard(document.title),
         annotation.start,
         annotation.end,
         guard(annotation.exact),
-        guard(TAG_SEPARATOR.join(tag.name for tag in _tags_of(annotation, tags_by_id))),
+        guard(TAG_SEPARATOR.join(tag.name for tag in tags)),
+        guard(TAG_SEPARATOR.join(paths)),
         guard(annotation.note),
+        guard(annotation.stance),
+        guard(annotation.speaker),
+        "" if checkworthiness is None else checkworthiness,
         annotation.anchor_status,
         utc_timestamp(annotation.created),
         utc_timestamp(annotation.updated),

@@ -5,7 +5,9 @@ reader draws them (one band per tag colour, so an overlap shows every category),
 marker after each passage, and the notes beside the text on a wide screen or under their
 paragraph on a narrow one. Notes come right after their paragraph in the source, so a screen
 reader meets each note after the passage it belongs to, and the markers and back-links are
-ordinary links that a keyboard follows.
+ordinary links that a keyboard follows. A claim's fields (stance, speaker, check-worthiness), when
+any is set, show as a small line with its note: "supports · Ana Ruiz · check-worthiness 4/5".
+The legend names a nested tag by its path from the top of the codebook ("trade › tariffs").
 
 Nothing on the page is fetched or run: the styles are inline, there are no scripts, images or
 fonts, and a Content-Security-Policy forbids everything but inline styles should anything slip
@@ -36,10 +38,17 @@ from desktop_app.core.highlight_layers import (
     composite,
     layer_runs,
 )
+from desktop_app.core.reading_colours import DARK, LIGHT, UNTAGGED_COLOUR
 from desktop_app.core.records import ANCHOR_OK, AnnotationRecord, DocumentRecord, TagRecord
 from desktop_app.core.records import readable_date as _readable_date
 from desktop_app.io.export_bundle import ExportBundle
-from desktop_app.io.markdown_export import UNTITLED, utc_timestamp
+from desktop_app.io.markdown_export import (
+    PATH_SEPARATOR,
+    UNTITLED,
+    codebook_tree,
+    tag_path,
+    utc_timestamp,
+)
 
 # A note with none of Markdown's markup characters and no line break renders as one plain
 # paragraph; only the others go through the Markdown converter and the sanitiser.
@@ -47,13 +56,10 @@ _PLAIN_NOTE = re.compile(r"[^\n*_`\[\]<>&\\|~#]*")
 # Lists, rules and setext lines start with these: such notes take the Markdown path too.
 _LIST_START = re.compile(r"\s*([-+=]|\d+[.)])")
 
-# The reader's paper and its colour for untagged annotations (ui.reading_style.LIGHT.paper and
-# ui.reading_controller.UNTAGGED_COLOUR), repeated here because io/ must not import Qt.
-LIGHT_PAPER = "#fbfaf6"
-DARK_PAPER = "#1c1b19"
-UNTAGGED_COLOUR = "#9e9e9e"
-# Over dark paper the app's 42 % would leave light ink on yellow below WCAG's 4.5:1.
-DARK_OPACITY = 0.36
+# The reader's papers and highlight strengths, so an exported page looks like the app.
+LIGHT_PAPER = LIGHT.paper
+DARK_PAPER = DARK.paper
+DARK_OPACITY = DARK.highlight_opacity
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 )
@@ -412,7 +418,25 @@ def _note_item(entry: _Entry) -> str:
         f'aria-label="Back to passage {entry.number}">{entry.number}</a>'
     )
     note = render_note(entry.annotation.note) if entry.annotation.note.strip() else ""
-    return f'<li id="n-{entry.uuid}"><p class="note-head">{back} {_chips(entry)}</p>{note}</li>'
+    return (
+        f'<li id="n-{entry.uuid}"><p class="note-head">{back} {_chips(entry)}</p>'
+        f"{_claim(entry.annotation)}{note}</li>"
+    )
+
+
+def _claim(annotation: AnnotationRecord) -> str:
+    """The claim fields that are set, as one small line ("" when none is)."""
+    parts = []
+    if annotation.stance.strip():
+        parts.append(f'<span class="stance" title="Stance">{_escape(annotation.stance)}</span>')
+    if annotation.speaker.strip():
+        speaker = _escape(annotation.speaker)
+        parts.append(f'<span class="speaker" title="Speaker">{speaker}</span>')
+    if annotation.checkworthiness is not None:
+        parts.append(
+            f'<span class="checkworthiness">check-worthiness {annotation.checkworthiness}/5</span>'
+        )
+    return f'<p class="claim">{" · ".join(parts)}</p>' if parts else ""
 
 
 def _review(entries: Sequence[_Entry], doc_id: str, level: int) -> str:
@@ -425,7 +449,7 @@ def _review(entries: Sequence[_Entry], doc_id: str, level: int) -> str:
             f'<li id="n-{entry.uuid}">'
             f'<blockquote id="a-{entry.uuid}">{_escape(entry.annotation.exact)}</blockquote>'
             f'<p class="note-head"><span class="number">{entry.number}</span> {_chips(entry)} '
-            f'<span class="status">{status}</span></p>{note}</li>'
+            f'<span class="status">{status}</span></p>{_claim(entry.annotation)}{note}</li>'
         )
     heading = min(6, level + 1)
     return (
@@ -437,14 +461,19 @@ def _review(entries: Sequence[_Entry], doc_id: str, level: int) -> str:
 
 
 def _legend(entries: Sequence[_Entry], tags_by_id: Mapping[int, TagRecord], doc_id: str) -> str:
-    """The tags used in the document with their colour and how many passages carry each."""
+    """The tags used in the document with their colour and how many passages carry each.
+
+    Tags follow the codebook's tree, and a nested tag is named by its path ("trade › tariffs");
+    each count is of the passages carrying that very tag.
+    """
     if not entries:
         return '<p class="summary">No annotated passages.</p>'
     counts = Counter(tag.id for e in entries for tag in e.tags)
     items = []
-    for tag_id in sorted(counts, key=lambda i: (tags_by_id[i].position, i)):
-        tag = tags_by_id[tag_id]
-        items.append(_legend_item(_safe_colour(tag.colour), _tag_name(tag), counts[tag_id]))
+    for tag, _depth in codebook_tree(tags_by_id.values()):
+        if tag.id in counts:
+            path = PATH_SEPARATOR.join(_tag_name(t) for t in tag_path(tag, tags_by_id))
+            items.append(_legend_item(_safe_colour(tag.colour), path, counts[tag.id]))
     untagged = sum(1 for e in entries if not e.tags)
     if untagged:
         items.append(_legend_item(UNTAGGED_COLOUR, "untagged", untagged))
@@ -571,7 +600,7 @@ SANS = (
 STYLE = f"""
 :root {{
   color-scheme: light dark;
-  --paper: {LIGHT_PAPER}; --ink: #1d1d1b; --muted: #6b6a66; --rule: #e2ded3;
+  --paper: {LIGHT_PAPER}; --ink: {LIGHT.ink}; --muted: {LIGHT.muted}; --rule: {LIGHT.rule};
   --note-bg: #f3f0e8; --accent: #3b5bdb;
 }}
 * {{ box-sizing: border-box; }}
@@ -650,6 +679,7 @@ sup.ref a:hover {{ text-decoration: underline; }}
 p.note-head {{
   margin: 0; display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.2rem 0.6rem;
 }}
+.notes p.claim {{ color: var(--muted); font-size: 0.95em; }}
 .back, .number {{ font-weight: 700; text-decoration: none; min-width: 1.2em; }}
 .tag {{ color: var(--muted); white-space: nowrap; }}
 .tag::before {{
@@ -685,7 +715,7 @@ article + article {{ margin-top: 4rem; padding-top: 2rem; border-top: 2px solid 
 }}
 @media (prefers-color-scheme: dark) {{
   :root {{
-    --paper: {DARK_PAPER}; --ink: #e8e5de; --muted: #a9a59c; --rule: #3c3a35;
+    --paper: {DARK_PAPER}; --ink: {DARK.ink}; --muted: {DARK.muted}; --rule: {DARK.rule};
     --note-bg: #252420; --accent: #9db1ff;
   }}
   mark, .swatch {{ background: var(--hd); }}

@@ -1,17 +1,26 @@
 """Exporting annotations as a Markdown note (CommonMark with YAML front matter).
 
 The note is meant to be read by people and by note-taking tools alike, so every piece of user
-text (title, quotes, tag names, notes) goes through `markdown_escape`: a quote always parses back
-to exactly the annotated characters, and no note can add a heading, a list or raw HTML. Tags are
-also written as Obsidian-style hashtags (`#trade`, `#trade/tariffs` once tags nest), and each
-quote links back to its place: a web article's URL with a text fragment, else the position.
+text (title, quotes, tag names, notes, speakers) goes through `markdown_escape`: a quote always
+parses back to exactly the annotated characters, and no note can add a heading, a list or raw
+HTML. Tags are also written as Obsidian-style hashtags, a nested tag with its whole path from the
+root (`#trade/tariffs`), and each quote links back to its place: a web article's URL with a text
+fragment, else the position.
+
+An annotation's claim fields, when any is set, follow its tags on one line:
+`**Claim:** supports · speaker: Ana Ruiz · check-worthiness 4/5` (only the parts that are set).
+
+Grouped by tag, the sections follow the codebook's tree: a parent tag's section holds its own
+annotations, then one sub-section per child tag, a heading level deeper, with the child's; the
+parent's count covers them all (each annotation once). Headings stop at level 6, so tags nested
+deeper than Markdown has levels share the last level and are named by their whole path there.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import quote
@@ -26,6 +35,10 @@ _HASHTAG_UNSAFE = re.compile(r"[^\w/-]+")
 UNTITLED = "Untitled document"
 # Spelled as an escape because ruff (RUF001) rightly flags a literal en dash as look-alike.
 EN_DASH = "\u2013"
+# How a nested tag's path reads in prose (`trade › tariffs`): the codebook dialog's spelling.
+PATH_SEPARATOR = " \u203a "
+# The deepest heading a tag section takes: its annotations sit one level below, at most at 6.
+_DEEPEST_TAG_HEADING = 5
 
 
 def export_markdown(
@@ -81,8 +94,9 @@ def _summary(ordered: Sequence[AnnotationRecord], tags_by_id: Mapping[int, TagRe
     if not ordered:
         return "No annotated passages"
     counts = Counter(tag.id for a in ordered for tag in _tags_of(a, tags_by_id))
-    used = _in_codebook_order(tags_by_id[tag_id] for tag_id in counts)
-    listed = ", ".join(f"{_tag_label(tag)} ({counts[tag.id]})" for tag in used) or "none"
+    used = [tag for tag, _depth in codebook_tree(tags_by_id.values()) if tag.id in counts]
+    listed = ", ".join(f"{_path_label(tag, tags_by_id)} ({counts[tag.id]})" for tag in used)
+    listed = listed or "none"
     noun = "passage" if len(ordered) == 1 else "passages"
     return f"{len(ordered)} annotated {noun} · tags: {listed}"
 
@@ -90,13 +104,18 @@ def _summary(ordered: Sequence[AnnotationRecord], tags_by_id: Mapping[int, TagRe
 def _annotation_blocks(
     number: int, annotation: AnnotationRecord, tags_by_id: Mapping[int, TagRecord]
 ) -> list[str]:
-    """The heading, quote, tags and (if any) note of one annotation, one string per block."""
-    tag_names = ", ".join(_tag_label(tag) for tag in _tags_of(annotation, tags_by_id))
+    """The heading, quote, tags, claim fields and note of one annotation (the last two only if
+    set), one string per block."""
+    tags = _tags_of(annotation, tags_by_id)
+    tag_names = ", ".join(_path_label(tag, tags_by_id) for tag in tags)
     blocks = [
         f"## {number} · characters {annotation.start}{EN_DASH}{annotation.end}",
         block_quote(annotation.exact),
         f"**Tags:** {tag_names or 'none'}",
     ]
+    claim = claim_line(annotation)
+    if claim:
+        blocks.append(claim)
     # A whitespace-only note says nothing; writing it would only add an empty-looking paragraph.
     if annotation.note.strip():
         blocks += ["**Note:**", escape_inline(annotation.note)]
@@ -106,6 +125,75 @@ def _annotation_blocks(
 def _tag_label(tag: TagRecord) -> str:
     """The escaped tag name; a blank name gets a placeholder so the list keeps its shape."""
     return escape_line(tag.name) or f"tag {tag.id}"
+
+
+def _path_label(tag: TagRecord, tags_by_id: Mapping[int, TagRecord]) -> str:
+    """The escaped names from the root down to `tag`: `trade › tariffs` (`trade` at the top)."""
+    return PATH_SEPARATOR.join(_tag_label(t) for t in tag_path(tag, tags_by_id))
+
+
+def claim_line(annotation: AnnotationRecord) -> str:
+    """`**Claim:** supports · speaker: Ana Ruiz · check-worthiness 4/5`, only the parts that are
+    set (escaped like all user text); "" when none is."""
+    parts = []
+    if annotation.stance.strip():
+        parts.append(escape_line(annotation.stance))
+    if annotation.speaker.strip():
+        parts.append("speaker: " + escape_line(annotation.speaker))
+    if annotation.checkworthiness is not None:
+        parts.append(f"check-worthiness {annotation.checkworthiness}/5")
+    return "**Claim:** " + " · ".join(parts) if parts else ""
+
+
+def tag_path(tag: TagRecord, tags_by_id: Mapping[int, TagRecord]) -> tuple[TagRecord, ...]:
+    """`tag` with its ancestors, from the root down: (trade, tariffs) for `tariffs`.
+
+    A parent missing from `tags_by_id` ends the path there (the tag counts as a root), and a
+    loop, which the codebook refuses anyway, is cut where it comes back.
+    """
+    path = [tag]
+    seen = {tag.id}
+    parent = tag.parent_id
+    while parent is not None and parent in tags_by_id and parent not in seen:
+        seen.add(parent)
+        path.append(tags_by_id[parent])
+        parent = tags_by_id[parent].parent_id
+    return tuple(reversed(path))
+
+
+def codebook_tree(tags: Iterable[TagRecord]) -> list[tuple[TagRecord, int]]:
+    """Every tag once, with its depth, depth first: each top-level tag in panel order followed
+    by the tags nested under it (siblings in panel order). A tag whose parent is not among
+    `tags` is top-level; tags caught in a loop come last, from the first of them in panel order.
+    """
+    ordered = _in_codebook_order(tags)
+    known = {tag.id for tag in ordered}
+    children: dict[int | None, list[TagRecord]] = {}
+    for tag in ordered:
+        parent = tag.parent_id if tag.parent_id in known and tag.parent_id != tag.id else None
+        children.setdefault(parent, []).append(tag)
+    placed: list[tuple[TagRecord, int]] = []
+    seen: set[int] = set()
+
+    def walk(tag: TagRecord, depth: int) -> Iterator[tuple[TagRecord, int]]:
+        seen.add(tag.id)
+        yield tag, depth
+        for child in children.get(tag.id, ()):
+            if child.id not in seen:
+                yield from walk(child, depth + 1)
+
+    for root in children.get(None, ()):
+        placed.extend(walk(root, 0))
+    for tag in ordered:
+        if tag.id not in seen:
+            placed.extend(walk(tag, 0))
+    return placed
+
+
+def nested_hashtag(tag: TagRecord, tags_by_id: Mapping[int, TagRecord]) -> str:
+    """The hashtag of a tag with its whole path (`#trade/tariffs`), each part as `hashtag()`
+    makes a name safe."""
+    return "#" + "/".join(hashtag(t.name)[1:] for t in tag_path(tag, tags_by_id))
 
 
 def _tags_of(annotation: AnnotationRecord, tags_by_id: Mapping[int, TagRecord]) -> list[TagRecord]:
@@ -123,7 +211,8 @@ def export_markdown_bundle(bundle: ExportBundle, grouping: Grouping = "reading")
 
     `grouping` "reading" lists annotations in reading order; "tag" lists them under a heading
     per tag, in codebook order (an annotation with two tags appears under both), which is how
-    a report on one kind of claim is usually wanted.
+    a report on one kind of claim is usually wanted. Nested tags get sub-sections (see the
+    module docstring).
     """
     tags_by_id = {tag.id: tag for tag in bundle.tags}
     single = len(bundle.documents) == 1
@@ -161,14 +250,29 @@ def _grouped_by_tag(
     tags_by_id: Mapping[int, TagRecord],
     level: str,
 ) -> list[str]:
+    """A section per tag in the codebook's tree, sub-sections for nested tags, then untagged."""
+    tree = codebook_tree(tags_by_id.values())
+    # Each tag's subtree: the tag and every tag under it (the tree lists a subtree in one run).
+    subtree: dict[int, set[int]] = {}
+    for index, (tag, depth) in enumerate(tree):
+        below = {tag.id}
+        for other, other_depth in tree[index + 1 :]:
+            if other_depth <= depth:
+                break
+            below.add(other.id)
+        subtree[tag.id] = below
     blocks: list[str] = []
-    for tag in _in_codebook_order(tags_by_id.values()):
-        tagged = [a for a in annotations if tag.id in a.tag_ids]
-        if not tagged:
+    for tag, depth in tree:
+        covered = [a for a in annotations if subtree[tag.id].intersection(a.tag_ids)]
+        if not covered:
             continue
-        blocks.append(f"{level} {_tag_label(tag)} ({len(tagged)})")
-        for number, annotation in enumerate(tagged, start=1):
-            blocks.extend(_entry(number, document, annotation, tags_by_id, level + "#"))
+        heading = min(len(level) + depth, max(len(level), _DEEPEST_TAG_HEADING))
+        nested = len(level) + depth == heading
+        label = _tag_label(tag) if nested else _path_label(tag, tags_by_id)
+        blocks.append(f"{'#' * heading} {label} ({len(covered)})")
+        own = [a for a in annotations if tag.id in a.tag_ids]
+        for number, annotation in enumerate(own, start=1):
+            blocks.extend(_entry(number, document, annotation, tags_by_id, "#" * (heading + 1)))
     untagged = [a for a in annotations if not _tags_of(a, tags_by_id)]
     if untagged:
         blocks.append(f"{level} Untagged ({len(untagged)})")
@@ -184,14 +288,17 @@ def _entry(
     tags_by_id: Mapping[int, TagRecord],
     level: str,
 ) -> list[str]:
-    """Heading with a link back to the place, quote, hashtags, note, and review status."""
+    """Heading with a link back to the place, quote, hashtags, claim fields, review status, note."""
     place = f"characters {annotation.start}{EN_DASH}{annotation.end}"
     link = place_link(document, annotation)
     heading = f"{level} {number} · " + (f"[{place}]({link})" if link else place)
     tags = _tags_of(annotation, tags_by_id)
     blocks = [heading, block_quote(annotation.exact)]
-    tag_line = " ".join(hashtag(tag.name) for tag in tags) or "no tag"
+    tag_line = " ".join(nested_hashtag(tag, tags_by_id) for tag in tags) or "no tag"
     blocks.append(f"**Tags:** {tag_line}")
+    claim = claim_line(annotation)
+    if claim:
+        blocks.append(claim)
     if annotation.needs_attention:
         status = "orphaned" if annotation.anchor_status == "orphaned" else "needs review"
         blocks.append(f"**Status:** {status} (carried from an earlier version)")

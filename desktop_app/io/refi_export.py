@@ -2,8 +2,10 @@
 
 REFI-QDA is the exchange format of QualCoder, ATLAS.ti, MAXQDA and NVivo. A `.qdpx` is a ZIP with
 `project.qde` (XML, `urn:QDA-XML:project:1.0`) at its root and each text as `sources/<guid>.txt`.
-Tags become Codes, documents TextSources, and annotations PlainTextSelections with one Coding per
-tag and the note as their Description.
+Tags become Codes (a nested tag's Code inside its parent's, as the schema allows), documents
+TextSources, and annotations PlainTextSelections with one Coding per tag and the note as their
+Description. The claim fields (stance, speaker, check-worthiness) have no element in REFI-QDA:
+the export leaves them out and says so in its report.
 
 Positions are Unicode code points, end exclusive, exactly as Claimmark stores them: the standard
 (section 10.2) counts characters, and writing UTF-16 units instead (as QualCoder does) would shift
@@ -36,7 +38,7 @@ from desktop_app.core.records import (
     TagRecord,
 )
 from desktop_app.io.export_bundle import ExportBundle
-from desktop_app.io.markdown_export import utc_timestamp
+from desktop_app.io.markdown_export import codebook_tree, utc_timestamp
 from desktop_app.storage.store_base import text_digest
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -92,6 +94,8 @@ class _Losses:
     unsafe_values: set[str] = field(default_factory=set)
     unencodable_texts: int = 0
     metadata: Counter[str] = field(default_factory=Counter)
+    # Exported annotations whose stance, speaker or check-worthiness is set.
+    claim_fields: int = 0
 
     def xml_safe(self, value: str) -> str:
         """`value` with characters XML 1.0 cannot hold replaced by U+FFFD (and counted)."""
@@ -156,15 +160,17 @@ def _sub(parent: etree._Element, ns: str, tag: str, **attributes: str) -> etree.
 def _append_codes(
     parent: etree._Element, ns: str, tags: Sequence[TagRecord], losses: _Losses
 ) -> None:
-    """`<Codes>` with one codable `<Code>` per tag, in panel order.
+    """`<Codes>` with one codable `<Code>` per tag, top-level tags in panel order.
 
-    Claimmark's codebook is flat today; nesting would place each child Code inside its parent's
-    element, after the parent's Description (the XSD's sequence).
+    A nested tag's Code goes inside its parent's, after the parent's Description (the XSD's
+    sequence), siblings in panel order; a tag whose parent is not exported is top-level.
     """
     codes = _sub(parent, ns, "Codes")
-    for tag in sorted(tags, key=lambda t: (t.position, t.id)):
+    elements: dict[int, etree._Element] = {}
+    for tag, depth in codebook_tree(tags):
+        holder = elements[tag.parent_id] if depth and tag.parent_id is not None else codes
         code = _sub(
-            codes,
+            holder,
             ns,
             "Code",
             guid=code_guid(tag.name),
@@ -174,6 +180,7 @@ def _append_codes(
         )
         if tag.description.strip():
             _sub(code, ns, "Description").text = losses.xml_safe(tag.description)
+        elements[tag.id] = code
 
 
 def _append_source(
@@ -232,6 +239,8 @@ def _append_selection(
         creatingUser=user,
         creationDateTime=created,
     )
+    if annotation.stance or annotation.speaker or annotation.checkworthiness is not None:
+        losses.claim_fields += 1
     if annotation.updated != annotation.created:
         selection.set("modifyingUser", user)
         selection.set("modifiedDateTime", utc_timestamp(annotation.updated))
@@ -336,6 +345,12 @@ def _loss_lines(losses: _Losses) -> list[str]:
         lines.append(
             f"{_count(losses.misplaced, 'annotation')} whose quote no longer matches the text "
             f"{_were(losses.misplaced)} left out."
+        )
+    if losses.claim_fields:
+        lines.append(
+            "Claim fields (stance, speaker, check-worthiness) of "
+            f"{_count(losses.claim_fields, 'annotation')} are not part of REFI-QDA and "
+            "were not exported."
         )
     described = [
         name

@@ -1,6 +1,7 @@
 """Importing REFI-QDA 1.0 projects (`.qdpx`) and codebooks (`.qdc`) into the library.
 
-Codes become tags (matched to existing tags by name, without case; nested codes are flattened),
+Codes become tags (matched to existing tags by name, without case; a new tag from a nested code
+is nested under the tag of its parent code, while tags the library has keep their place),
 TextSources become documents (or find the document with the same text), and PlainTextSelections
 become annotations with their codes as tags and their Description (and any Notes they refer to)
 as the note. Positions are Unicode code points, end exclusive, as in our own export.
@@ -208,6 +209,7 @@ class _Code:
     name: str
     colour: str | None
     description: str
+    parent: str = ""  # the GUID of the Code this one is nested in ("" at the top)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +237,6 @@ class _Parsed:
     ns: str
     codes: list[_Code] = field(default_factory=list)
     sources: list[_Source] = field(default_factory=list)
-    nested_codes: int = 0
     out_of_range: int = 0
     skipped_selections: int = 0
     skipped_sources: int = 0
@@ -248,11 +249,6 @@ class _Parsed:
 
     def notes(self) -> tuple[str, ...]:
         lines = []
-        if self.nested_codes:
-            lines.append(
-                f"{_count(self.nested_codes, 'code')} nested under other codes "
-                "became top-level tags (Claimmark's codebook is flat)."
-            )
         if self.skipped_sources:
             lines.append(
                 f"{_count(self.skipped_sources, 'source')} without a readable plain text "
@@ -328,8 +324,9 @@ def _plan_project(root: etree._Element, texts: _ArchiveTexts) -> _Plan:
     )
 
 
-def _collect_codes(parent: etree._Element, parsed: _Parsed, depth: int = 0) -> None:
-    """Every Code under `parent` (its `Codes`, then nested Codes), depth first, in file order."""
+def _collect_codes(parent: etree._Element, parsed: _Parsed, parent_guid: str = "") -> None:
+    """Every Code under `parent` (its `Codes`, then nested Codes), depth first, in file order,
+    each with the GUID of the nearest Code around it that has one (a parent comes first)."""
     codes = parent.find(parsed.q("Codes"))
     children = parent.findall(parsed.q("Code")) + (
         codes.findall(parsed.q("Code")) if codes is not None else []
@@ -343,10 +340,10 @@ def _collect_codes(parent: etree._Element, parsed: _Parsed, depth: int = 0) -> N
                     name=_tag_name(code.get("name", "")),
                     colour=_colour(code.get("color")),
                     description=_child_text(code, parsed.q("Description")),
+                    parent=parent_guid,
                 )
             )
-            parsed.nested_codes += depth > 0
-        _collect_codes(code, parsed, depth + 1)
+        _collect_codes(code, parsed, guid or parent_guid)
 
 
 def _project_notes(root: etree._Element, parsed: _Parsed, texts: _ArchiveTexts) -> dict[str, str]:
@@ -504,7 +501,11 @@ def _write(store: LibraryStore, plan: _Plan, source_label: str) -> RefiImportRep
 def _write_tags(
     store: LibraryStore, codes: Sequence[_Code], written: _Written
 ) -> tuple[dict[str, int], int, int]:
-    """Map each code GUID to a tag id, adding the tags the library lacks."""
+    """Map each code GUID to a tag id, adding the tags the library lacks.
+
+    A tag added for a nested code goes under the tag its parent code maps to (parents come
+    first in `codes`); the library's own tags are matched as they are, never moved.
+    """
     existing = {tag.name.casefold(): tag.id for tag in store.tags()}
     colours = [tag.colour for tag in store.tags()]
     palette = load_default_codebook(resource_path("codebook.json")).palette
@@ -517,7 +518,8 @@ def _write_tags(
                 matched.add(existing[key])
         else:
             colour = code.colour or next_colour(palette, colours)
-            tag = store.add_tag(TagSpec(code.name, colour, code.description))
+            parent_id = tag_of.get(code.parent) if code.parent else None
+            tag = store.add_tag(TagSpec(code.name, colour, code.description), parent_id=parent_id)
             written.tags.append(tag.id)
             colours.append(tag.colour)
             existing[key] = tag.id

@@ -6,11 +6,14 @@ per highlighted span: a `TextualBody` with purpose `tagging` per tag, one with p
 `TextPositionSelector` (code points, end exclusive, exactly as Claimmark stores anchors).
 
 What the standard has no term for travels in properties of our own namespace (`claimmark:`,
-declared in a second `@context` entry): the codebook (tag colours, descriptions, order) and the
-documents (title and text digest) on the collection, the text digest on each target, and the
-review state of annotations that re-anchoring could not settle. Other tools ignore them; the
-importer (`w3c_import`) uses them to find the right document and to restore the codebook. The
-texts themselves are never embedded: a W3C annotation points at its source, it does not carry it.
+declared in a second `@context` entry): the codebook (tag colours, descriptions, order, and the
+`parent` a nested tag sits under, by name) and the documents (title and text digest) on the
+collection, the text digest on each target, the claim fields of each annotation
+(`claimmark:stance`, `claimmark:speaker`, `claimmark:checkworthiness`, each left out when unset),
+and the review state of annotations that re-anchoring could not settle. Other tools ignore them;
+the importer (`w3c_import`) uses them to find the right document and to restore the codebook and
+the claim fields. The texts themselves are never embedded: a W3C annotation points at its
+source, it does not carry it.
 
 Ids are stable: an annotation is `urn:uuid:` + its uuid in the library, a document without a
 web address is `urn:uuid:` derived from the SHA-256 of its text, so exporting twice gives the
@@ -43,6 +46,9 @@ DOCUMENTS_KEY = "claimmark:documents"
 TEXT_DIGEST_KEY = "claimmark:textDigest"
 ANCHOR_STATUS_KEY = "claimmark:anchorStatus"
 PREVIOUS_EXACT_KEY = "claimmark:previousExact"
+STANCE_KEY = "claimmark:stance"
+SPEAKER_KEY = "claimmark:speaker"
+CHECKWORTHINESS_KEY = "claimmark:checkworthiness"
 DIGEST_PREFIX = "sha256:"
 # Annotations per embedded page; larger collections chain pages with `next`.
 PAGE_SIZE = 1000
@@ -82,7 +88,7 @@ def export_w3c(bundle: ExportBundle, *, page_size: int = PAGE_SIZE) -> str:
         if len(pages) > 1:
             collection["last"] = _page_id(collection_id, len(pages) - 1)
     collection[DOCUMENTS_KEY] = [_document_entry(d, digests[d.id]) for d in bundle.documents]
-    collection[CODEBOOK_KEY] = [_codebook_entry(t) for t in bundle.tags]
+    collection[CODEBOOK_KEY] = [_codebook_entry(t, tags) for t in bundle.tags]
     return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -204,6 +210,12 @@ def _annotation(
             {"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end},
         ],
     }
+    if annotation.stance:
+        item[STANCE_KEY] = annotation.stance
+    if annotation.speaker:
+        item[SPEAKER_KEY] = annotation.speaker
+    if annotation.checkworthiness is not None:
+        item[CHECKWORTHINESS_KEY] = annotation.checkworthiness
     if annotation.anchor_status != ANCHOR_OK:
         # Placed by re-anchoring but not yet confirmed: the quote and context are right for
         # this text, the doubt is whether this is where the claim went.
@@ -217,10 +229,15 @@ def _document_entry(document: DocumentRecord, digest: str) -> dict[str, str]:
     return {"source": target_source(document, digest), "title": document.title, "sha256": digest}
 
 
-def _codebook_entry(tag: TagRecord) -> dict[str, Any]:
-    return {
+def _codebook_entry(tag: TagRecord, tags: dict[int, TagRecord]) -> dict[str, Any]:
+    """A tag's entry; `parent` (the parent's name) only for a tag nested under another."""
+    entry: dict[str, Any] = {
         "name": tag.name,
         "colour": tag.colour,
         "description": tag.description,
         "position": tag.position,
     }
+    parent = tags.get(tag.parent_id) if tag.parent_id is not None else None
+    if parent is not None and parent.id != tag.id:
+        entry["parent"] = parent.name
+    return entry

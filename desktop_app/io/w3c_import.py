@@ -11,6 +11,12 @@ address is the target's source. Its span is the `TextPositionSelector` when the 
 exactly the quote; otherwise the quote is looked for with its context (`Reanchorer`), and only a
 confident ("ok") match is accepted. Anything else is reported as not placed, never attached at a
 guess. Annotations the library already has (same id) are counted and skipped.
+
+The claim fields of Claimmark's exports (`claimmark:stance`, `claimmark:speaker`,
+`claimmark:checkworthiness`) come back with their annotations; a value Claimmark would not store
+(an unknown stance, a check-worthiness outside 1 to 5) is left out. Tags the library lacks are
+added with the exported colour and description, and nested under the exported `parent` when that
+tag is in the library or is added by the same import.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -36,15 +43,19 @@ from desktop_app.core.records import (
     ANCHOR_NEEDS_REVIEW,
     ANCHOR_OK,
     ANCHOR_ORPHANED,
+    STANCES,
     DocumentRecord,
 )
 from desktop_app.io.w3c_export import (
     ANCHOR_STATUS_KEY,
+    CHECKWORTHINESS_KEY,
     CODEBOOK_KEY,
     DIGEST_PREFIX,
     DOCUMENTS_KEY,
     ID_NAMESPACE,
     PREVIOUS_EXACT_KEY,
+    SPEAKER_KEY,
+    STANCE_KEY,
     TEXT_DIGEST_KEY,
 )
 from desktop_app.resources import resource_path
@@ -118,6 +129,13 @@ class _Found:
     status: str
     score: float
     previous_exact: str
+    stance: str = ""
+    speaker: str = ""
+    checkworthiness: int | None = None
+
+    @property
+    def has_claim_fields(self) -> bool:
+        return bool(self.stance or self.speaker) or self.checkworthiness is not None
 
 
 @dataclass(slots=True)
@@ -314,7 +332,32 @@ def _read_annotation(item: Mapping[str, Any], matcher: _DocumentMatcher, placer:
         status=status,
         score=score,
         previous_exact=previous,
+        stance=_stance(item.get(STANCE_KEY)),
+        speaker=_speaker(item.get(SPEAKER_KEY)),
+        checkworthiness=_checkworthiness(item.get(CHECKWORTHINESS_KEY)),
     )
+
+
+def _stance(value: Any) -> str:
+    """One of STANCES (case aside), else "" (unset)."""
+    if not isinstance(value, str):
+        return ""
+    stance = value.strip().lower()
+    return stance if stance in STANCES else ""
+
+
+def _speaker(value: Any) -> str:
+    """The speaker on one line, as the store keeps it; "" for anything but text."""
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _checkworthiness(value: Any) -> int | None:
+    """A whole number from 1 to 5 (4.0 counts as 4), else None (unset)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
+        return value
+    return None
 
 
 def _selectors(target: Any) -> _Selectors:
@@ -554,7 +597,11 @@ def _tag_names(found: Sequence[_Found]) -> list[str]:
 def _ensure_tags(
     store: LibraryStore, names: Sequence[str], codebook: Mapping[str, Mapping[str, Any]]
 ) -> tuple[dict[str, int], list[str]]:
-    """Tag ids by folded name for `names`, adding the missing tags (codebook order first)."""
+    """Tag ids by folded name for `names`, adding the missing tags (codebook order first).
+
+    A tag added here goes under its exported parent when the library has that tag or this
+    import adds it too; tags already in the library keep their place in its codebook.
+    """
     existing = store.tags()
     ids = {t.name.casefold(): t.id for t in existing}
     used_colours = [t.colour for t in existing]
@@ -563,15 +610,25 @@ def _ensure_tags(
     missing.sort(key=lambda n: order.index(n.casefold()) if n.casefold() in order else len(order))
     palette = load_default_codebook(resource_path("codebook.json")).palette
     created: list[str] = []
+    later: list[tuple[int, str]] = []  # (tag id, folded parent name) for parents added after
     for name in missing:
         entry = codebook.get(name.casefold(), {})
         colour = _colour(entry.get("colour")) or next_colour(palette, used_colours)
         description = entry.get("description")
         spec = TagSpec(name, colour, description if isinstance(description, str) else "")
-        tag = store.add_tag(spec)
+        parent = entry.get("parent")
+        parent_key = " ".join(parent.split()).casefold() if isinstance(parent, str) else ""
+        tag = store.add_tag(spec, parent_id=ids.get(parent_key) if parent_key else None)
+        if parent_key and parent_key not in ids and parent_key != name.casefold():
+            later.append((tag.id, parent_key))
         ids[tag.name.casefold()] = tag.id
         used_colours.append(tag.colour)
         created.append(tag.name)
+    for tag_id, parent_key in later:
+        if parent_key in ids:
+            # A loop in a hand-edited codebook is refused by the store: the tag stays on top.
+            with suppress(CodebookError):
+                store.set_tag_parent(tag_id, ids[parent_key])
     return ids, created
 
 
@@ -636,6 +693,9 @@ def _write_annotations(
                 anchor_score=item.score,
                 anchor_method=IMPORT_METHOD,
                 previous_exact=item.previous_exact,
+                stance=item.stance,
+                speaker=item.speaker,
+                checkworthiness=item.checkworthiness,
             )
             for item in found
         ]

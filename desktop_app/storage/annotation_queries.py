@@ -74,6 +74,9 @@ class NewAnnotation:
     anchor_score: float = 1.0
     anchor_method: str = "imported"
     previous_exact: str = ""
+    stance: str = ""
+    speaker: str = ""
+    checkworthiness: int | None = None
 
 
 class AnnotationQueries(StoreBase):
@@ -138,6 +141,9 @@ class AnnotationQueries(StoreBase):
                             "anchor_method": item.anchor_method,
                             "previous_exact": item.previous_exact,
                             "carried_from": "",
+                            "stance": item.stance,
+                            "speaker": item.speaker,
+                            "checkworthiness": item.checkworthiness,
                         }
                         for item in items
                     ],

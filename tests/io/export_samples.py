@@ -10,6 +10,10 @@
 * a Japanese text;
 * a text given with CRLF line endings and a byte-order mark (the store normalises it).
 
+The codebook nests `tariffs` under `trade` (right after it in panel order, so the tree order and
+the panel order agree); some annotations carry `tariffs` alone, one carries both. Several
+annotations have claim fields (`CLAIMS`), with hostile speakers among them.
+
 `add_sample_documents(store)` adds the same documents without annotations, for the receiving
 library of a round trip. Every hostile string is valid in XML 1.0 and JSON (no control
 characters but tab and line feed), so every format can carry it.
@@ -49,6 +53,17 @@ hostile_strings = HOSTILE_STRINGS
 # A tag whose name is hostile too (markup, quotes, an ampersand).
 HOSTILE_TAG = '<b>fact & "check"</b>'
 HOSTILE_TAG_COLOUR = "#cc79a7"
+# A tag nested under `trade`.
+PARENT_TAG = "trade"
+NESTED_TAG = "tariffs"
+NESTED_TAG_COLOUR = "#d55e00"
+# Speakers a spreadsheet, a page or a note must show as typed.
+HOSTILE_SPEAKERS: tuple[str, ...] = (
+    '=HYPERLINK("x")',
+    '<b>Ana</b> "Ruiz"',
+    "# Heading * item [link](http://x) & ]]>",
+    "高市 早苗 😀",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +141,7 @@ ANNOTATIONS: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
         ),
         (
             "Not many anticipate major concessions on trade matters this week",
-            ("trade",),
+            ("trade", "tariffs"),
             HOSTILE_STRINGS[7],
         ),
         (
@@ -142,7 +157,7 @@ ANNOTATIONS: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
     "emoji": (
         ("rose again this spring", ("trade",), HOSTILE_STRINGS[9]),
         ("𠮷野家 says the 👍🏽 beef bowl will cost more", ("trade", HOSTILE_TAG), ""),
-        ("10% more 🇯🇵", ("trade",), HOSTILE_STRINGS[8]),
+        ("10% more 🇯🇵", ("tariffs",), HOSTILE_STRINGS[8]),
         ("call the claim 𠮷 exaggerated.", (), "𠮷"),
     ),
     "japanese": (
@@ -150,12 +165,31 @@ ANNOTATIONS: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
         ("連立与党は衆議院で過半数に2議席足りない。", ("coalition",), HOSTILE_STRINGS[10]),
     ),
     "crlf": (
-        ("Second line disputes it with new figures.", ("trade",), "a note\nover two lines"),
+        ("Second line disputes it with new figures.", ("tariffs",), "a note\nover two lines"),
         ("Third line, after a blank line, concludes.", (), HOSTILE_STRINGS[5]),
     ),
 }
 # The annotation `make_library` leaves under review, as re-anchoring would.
 UNDER_REVIEW = ("article", "Japan's freshly appointed leader, Takaichi")
+
+# (stance, speaker, check-worthiness) per (document key, quote); every other annotation has none.
+CLAIMS: dict[tuple[str, str], tuple[str, str, int | None]] = {
+    ("article", "trade and security matters"): ("supports", "Ana Ruiz", 4),
+    ("article", "Not many anticipate major concessions on trade matters this week"): (
+        "opposes",
+        HOSTILE_SPEAKERS[0],
+        5,
+    ),
+    ("article", "Japan's freshly appointed leader, Takaichi"): (
+        "neutral",
+        HOSTILE_SPEAKERS[1],
+        None,
+    ),
+    ("emoji", "10% more 🇯🇵"): ("", HOSTILE_SPEAKERS[3], 1),
+    ("japanese", "連立与党は衆議院で過半数に2議席足りない。"): ("unclear", "", None),
+    ("crlf", "Second line disputes it with new figures."): ("", HOSTILE_SPEAKERS[2], None),
+    ("crlf", "Third line, after a blank line, concludes."): ("", "", 3),
+}
 
 
 def add_sample_documents(store: LibraryStore) -> list[int]:
@@ -167,11 +201,19 @@ def add_sample_documents(store: LibraryStore) -> list[int]:
 
 
 def ensure_sample_codebook(store: LibraryStore) -> dict[str, int]:
-    """The default codebook plus the hostile tag; tag ids by name."""
+    """The default codebook plus the hostile tag and `tariffs` under `trade`; tag ids by name."""
     if not store.tags():
         store.seed_codebook(load_default_codebook(resource_path("codebook.json")).tags)
     if HOSTILE_TAG not in {t.name for t in store.tags()}:
         store.add_tag(TagSpec(HOSTILE_TAG, HOSTILE_TAG_COLOUR, "Markup & quotes in a name."))
+    names = {t.name: t for t in store.tags()}
+    if NESTED_TAG not in names:
+        parent = names[PARENT_TAG]
+        store.add_tag(
+            TagSpec(NESTED_TAG, NESTED_TAG_COLOUR, "Claims about tariffs & duties."),
+            position=parent.position + 1,
+            parent_id=parent.id,
+        )
     return {t.name: t.id for t in store.tags()}
 
 
@@ -200,6 +242,8 @@ def make_library(store: LibraryStore) -> list[int]:
     for sample, document_id in zip(sample_texts(), ids, strict=True):
         for quote, tag_names, note in ANNOTATIONS[sample.key]:
             record = annotate(store, document_id, quote, tag_names, note)
+            if (sample.key, quote) in CLAIMS:
+                store.set_claim_fields(record.id, *CLAIMS[sample.key, quote])
             if (sample.key, quote) == UNDER_REVIEW:
                 store.place_annotation(
                     record.id,

@@ -15,7 +15,16 @@ from datetime import UTC, datetime
 
 import lxml.html
 import pytest
-from export_samples import EXPORTED_AT, HOSTILE_TAG, make_library, sample_bundle
+from export_samples import (
+    CLAIMS,
+    EXPORTED_AT,
+    HOSTILE_SPEAKERS,
+    HOSTILE_TAG,
+    NESTED_TAG,
+    PARENT_TAG,
+    make_library,
+    sample_bundle,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml.html import HtmlElement
@@ -542,12 +551,21 @@ def test_a_text_that_opens_with_its_title_shows_it_once() -> None:
     assert root.get_element_by_id(f"n-{first.uuid}") is not None
 
 
+def _path(tag: TagRecord, tags: dict[int, TagRecord]) -> str:
+    """How the legend names a tag: its parents' names first, "trade › tariffs"."""
+    names = [tag.name]
+    while tag.parent_id is not None:
+        tag = tags[tag.parent_id]
+        names.insert(0, tag.name)
+    return " \u203a ".join(names)
+
+
 def test_legend_counts_each_tag_once_per_passage(library_bundle: ExportBundle) -> None:
     tags = {t.id: t for t in library_bundle.tags}
     found = articles(parse(export_html(library_bundle)))
     for doc in library_bundle.documents:
         annotations = library_bundle.annotations_of(doc.id)
-        expected = Counter(tags[t].name for a in annotations for t in set(a.tag_ids))
+        expected = Counter(_path(tags[t], tags) for a in annotations for t in set(a.tag_ids))
         untagged = sum(1 for a in annotations if not a.tag_ids)
         if untagged:
             expected["untagged"] = untagged
@@ -560,11 +578,111 @@ def test_legend_counts_each_tag_once_per_passage(library_bundle: ExportBundle) -
         }
         assert shown == dict(expected)
         names = [li.xpath(".//*[@class='name']")[0].text_content() for li in legend]
+        # The sample codebook's tree order is its panel order (tariffs sits right after trade).
         ordered = sorted(
-            (t for t in tags.values() if t.name in names), key=lambda t: (t.position, t.id)
+            (t for t in tags.values() if _path(t, tags) in names), key=lambda t: (t.position, t.id)
         )
-        assert names[: len(ordered)] == [t.name for t in ordered]
+        assert names[: len(ordered)] == [_path(t, tags) for t in ordered]
     assert any(HOSTILE_TAG in n for n in _all_names(found))
+    assert f"{PARENT_TAG} \u203a {NESTED_TAG}" in _all_names(found)
+
+
+def test_legend_follows_the_codebook_tree() -> None:
+    """Children right after their parent, named by their path, whatever the panel order."""
+    tags = (
+        tag(1, "trade", TRADE, 0),
+        tag(2, "security", SECURITY, 1),
+        dataclasses.replace(tag(3, "tariffs", COALITION, 2), parent_id=1),
+        dataclasses.replace(tag(4, "steel", "#cc79a7", 3), parent_id=3),
+    )
+    doc = document(1, sample_text())
+    annotations = [
+        annotation(doc, 1, "trade and security matters", [2, 4]),
+        annotation(doc, 2, "Japan's freshly appointed leader", [3]),
+        annotation(doc, 3, "Asean summit", [1, 3]),
+    ]
+    root = parse(export_html(bundle_of([doc], annotations, tags)))
+    legend = root.xpath("//ul[@class='legend']/li")
+    shown = [
+        (li.xpath(".//*[@class='name']")[0].text_content(), li.xpath(".//*[@class='count']")[0])
+        for li in legend
+    ]
+    assert [(name, int(count.text_content())) for name, count in shown] == [
+        ("trade", 1),
+        ("trade \u203a tariffs", 2),
+        ("trade \u203a tariffs \u203a steel", 1),
+        ("security", 1),
+    ]
+    # Chips on the notes keep the plain name: names are unique in a library.
+    chips = {c.text_content() for c in root.xpath("//span[@class='tag']")}
+    assert chips == {"trade", "security", "tariffs", "steel"}
+
+
+# ---- claim fields ----------------------------------------------------------------------------
+
+
+def _claim_of(entry: HtmlElement) -> dict[str, str]:
+    """The claim line of a note, by part ("" for a part that is not shown)."""
+    lines = entry.xpath("./p[@class='claim']")
+    assert len(lines) <= 1
+    if not lines:
+        return {}
+    line = lines[0]
+    parts = {
+        name: "".join(line.xpath(f"./span[@class='{name}']//text()"))
+        for name in ("stance", "speaker", "checkworthiness")
+        if line.xpath(f"./span[@class='{name}']")
+    }
+    # The parts are all there is, joined by " · ".
+    assert line.text_content() == " · ".join(parts.values())
+    return parts
+
+
+def test_claim_fields_show_with_their_note_exactly(library_bundle: ExportBundle) -> None:
+    page = export_html(library_bundle)
+    assert_inert(page)
+    root = parse(page)
+    seen = 0
+    for doc in library_bundle.documents:
+        for a in library_bundle.annotations_of(doc.id):
+            claim = _claim_of(root.get_element_by_id(f"n-{a.uuid}"))
+            expected = {}
+            if a.stance:
+                expected["stance"] = a.stance
+            if a.speaker:
+                expected["speaker"] = a.speaker
+            if a.checkworthiness is not None:
+                expected["checkworthiness"] = f"check-worthiness {a.checkworthiness}/5"
+            assert claim == expected
+            seen += bool(claim)
+    assert seen == len(CLAIMS)
+    speakers = {s.text_content() for s in root.xpath("//span[@class='speaker']")}
+    assert set(HOSTILE_SPEAKERS) <= speakers  # shown as typed, never as markup
+    assert not root.xpath("//p[@class='claim']//b")
+
+
+def test_claim_line_reads_as_one_sentence_and_is_left_out_when_empty() -> None:
+    doc = document(1, sample_text())
+    full = dataclasses.replace(
+        annotation(doc, 1, "trade and security matters", [1], "a note"),
+        stance="supports",
+        speaker="Ana Ruiz",
+        checkworthiness=4,
+    )
+    only = dataclasses.replace(
+        annotation(doc, 2, "Asean summit", [], "", ANCHOR_NEEDS_REVIEW), checkworthiness=2
+    )
+    bare = annotation(doc, 3, "Japan's freshly appointed leader", [2], "plain")
+    root = parse(export_html(bundle_of([doc], [full, only, bare])))
+    full_note = root.get_element_by_id(f"n-{full.uuid}")
+    claim = full_note.xpath("./p[@class='claim']")[0]
+    assert claim.text_content() == "supports · Ana Ruiz · check-worthiness 4/5"
+    # The claim comes with the note: after the note's head, before its text.
+    assert [p.get("class") for p in full_note.xpath("./p")] == ["note-head", "claim", None]
+    review = root.get_element_by_id(f"n-{only.uuid}")
+    assert review.xpath("ancestor::section[@class='review']")
+    assert _claim_of(review) == {"checkworthiness": "check-worthiness 2/5"}
+    assert not root.get_element_by_id(f"n-{bare.uuid}").xpath(".//p[@class='claim']")
 
 
 def _all_names(found: dict[str, HtmlElement]) -> list[str]:

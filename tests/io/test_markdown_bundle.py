@@ -3,6 +3,7 @@ links back to web articles, review status; parsed back with a CommonMark parser.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import unquote
 
@@ -10,7 +11,7 @@ from markdown_it import MarkdownIt
 
 from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord
 from desktop_app.io.export_bundle import ExportBundle
-from desktop_app.io.markdown_export import export_markdown_bundle, hashtag, place_link
+from desktop_app.io.markdown_export import Grouping, export_markdown_bundle, hashtag, place_link
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 TAGS = (
@@ -148,3 +149,120 @@ def test_web_articles_link_to_their_quote_with_a_text_fragment() -> None:
     start, end = fragment.split(",")
     assert unquote(start) == "a b c d" and unquote(end) == "i j k-l, m."
     assert place_link(data.documents[1], data.annotations[2][0]) is None  # not a web article
+
+
+# ---- nested tags and claim fields --------------------------------------------------------------
+
+NESTED = (
+    TagRecord(1, "trade", "#e69f00", 0),
+    TagRecord(4, "tariffs", "#d55e00", 1, parent_id=1),
+    TagRecord(5, "2026 steel", "#cc79a7", 2, parent_id=4),
+    TagRecord(2, "security", "#0072b2", 3),
+    TagRecord(3, "energy policy", "#009e73", 4),
+)
+
+
+def nested_bundle() -> ExportBundle:
+    """Trade › tariffs › 2026 steel: one passage per level, one on parent and child at once."""
+    first = document(
+        1, "Tariffs rose 2.5% on Monday. Troops moved north. Gas prices fell. Steel paid more."
+    )
+    return ExportBundle(
+        (first,),
+        {
+            1: (
+                annotation(1, first, "Tariffs rose 2.5% on Monday.", (1, 4)),
+                annotation(2, first, "Troops moved north.", (2,)),
+                annotation(3, first, "Gas prices fell.", (4,)),
+                annotation(4, first, "Steel paid more.", (5,)),
+            )
+        },
+        NESTED,
+        NOW,
+    )
+
+
+def paragraphs(markdown: str, label: str) -> list[str]:
+    """The text after `**label**` in every paragraph that starts with it (parsed back)."""
+    found = []
+    for token in MarkdownIt("commonmark").parse(markdown.split("\n---\n", 1)[1]):
+        if token.type == "inline" and token.content.startswith(f"**{label}**"):
+            children = [c for c in token.children or [] if c.type != "text" or c.content][3:]
+            assert all(c.type == "text" for c in children), token.content
+            found.append("".join(c.content for c in children))
+    return found
+
+
+def test_nested_tags_are_hashtags_with_their_whole_path() -> None:
+    text = export_markdown_bundle(nested_bundle())
+    assert paragraphs(text, "Tags:") == [
+        " #trade #trade/tariffs",
+        " #security",
+        " #trade/tariffs",
+        " #trade/tariffs/tag-2026-steel",  # each part made safe as hashtag() does
+    ]
+    assert "tags: trade (1), trade › tariffs (2), trade › tariffs › 2026 steel (1)," in text
+
+
+def test_grouped_by_tag_nests_children_inside_their_parent() -> None:
+    text = export_markdown_bundle(nested_bundle(), grouping="tag")
+    tokens = MarkdownIt("commonmark").parse(text.split("\n---\n", 1)[1])
+    outline = [
+        (int(token.tag[1]), tokens[i + 1].content)
+        for i, token in enumerate(tokens)
+        if token.type == "heading_open"
+    ]
+    assert outline == [
+        (1, "Article 1"),
+        (2, "trade (3)"),  # its own passage, its children's, each once
+        (3, "1 · characters 0\u201328"),
+        (3, "tariffs (3)"),
+        (4, "1 · characters 0\u201328"),
+        (4, "2 · characters 49\u201365"),
+        (4, "2026 steel (1)"),
+        (5, "1 · characters 66\u201382"),
+        (2, "security (1)"),
+        (3, "1 · characters 29\u201348"),
+    ]
+
+
+def test_tags_nested_deeper_than_markdown_has_headings_share_the_last_level() -> None:
+    chain = tuple(
+        TagRecord(i, f"level {i}", "#e69f00", i, parent_id=i - 1 if i > 1 else None)
+        for i in range(1, 7)
+    )
+    first = document(1, "Deep claim.")
+    data = ExportBundle((first,), {1: (annotation(1, first, "Deep claim.", (6,)),)}, chain, NOW)
+    text = export_markdown_bundle(data, grouping="tag")
+    marks = [line.split(" ")[0] for line in text.splitlines() if line.startswith("#")]
+    assert max(len(mark) for mark in marks) == 6
+    assert headings(text, 5) == [
+        "level 4 (1)",
+        "level 1 › level 2 › level 3 › level 4 › level 5 (1)",
+        "level 1 › level 2 › level 3 › level 4 › level 5 › level 6 (1)",
+    ]
+    assert headings(text, 6) == ["1 · characters 0\u201311"]
+
+
+def test_claim_fields_follow_the_tags_line_in_either_grouping() -> None:
+    data = bundle()
+    first = data.documents[0]
+    claimed = replace(
+        data.annotations[1][1], stance="opposes", speaker='<b>Ana</b> "Ruiz"', checkworthiness=2
+    )
+    only_speaker = replace(data.annotations[1][0], speaker='=HYPERLINK("x")')
+    data = replace(
+        data,
+        annotations={**data.annotations, 1: (only_speaker, claimed, data.annotations[1][2])},
+    )
+    groupings: tuple[Grouping, ...] = ("reading", "tag")
+    for grouping in groupings:
+        text = export_markdown_bundle(data, grouping=grouping)
+        claims = paragraphs(text, "Claim:")
+        assert ' speaker: =HYPERLINK("x")' in claims
+        assert ' opposes · speaker: <b>Ana</b> "Ruiz" · check-worthiness 2/5' in claims
+        assert "<b>" not in text  # escaped, so never raw HTML
+        blocks = text.split("\n\n")
+        index = blocks.index("**Tags:** #security")
+        assert blocks[index + 1].startswith("**Claim:** opposes")
+    assert first.canonical_url  # the claim line does not disturb the links back

@@ -9,7 +9,9 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord
+from desktop_app.core.records import STANCES, AnnotationRecord, DocumentRecord, TagRecord
 from desktop_app.core.text_normalise import normalise_text
 from desktop_app.io.markdown_escape import block_quote, escape_inline, escape_line, yaml_scalar
 from desktop_app.io.markdown_export import export_markdown
@@ -220,6 +222,32 @@ def tag_lines_in(tokens: Sequence[Token]) -> list[str]:
     return [inline_text(_without_label(t)) for t in inlines]
 
 
+def claim_lines_in(tokens: Sequence[Token]) -> list[tuple[str, str, int | None]]:
+    """(stance, speaker, check-worthiness) read back from every `**Claim:**` paragraph."""
+    inlines = [t for t in tokens if t.type == "inline" and is_label(t, "Claim:")]
+    return [parse_claim(inline_text(_without_label(t))) for t in inlines]
+
+
+def parse_claim(text: str) -> tuple[str, str, int | None]:
+    """ " supports · speaker: Ana Ruiz · check-worthiness 4/5" as its three fields.
+
+    The stance is one of a few words and comes first, the check-worthiness is last and has a
+    fixed form, so the speaker is whatever lies between, after its "speaker: " label.
+    """
+    assert text.startswith(" "), text
+    rest, stance, checkworthiness = text[1:], "", None
+    for candidate in STANCES:
+        if rest == candidate or rest.startswith(candidate + " · "):
+            stance, rest = candidate, rest[len(candidate) + 3 :]
+            break
+    found = re.search(r"(?:^| · )check-worthiness ([1-5])/5$", rest)
+    if found:
+        checkworthiness, rest = int(found.group(1)), rest[: found.start()]
+    assert not rest or rest.startswith("speaker: "), text
+    assert stance or rest or checkworthiness is not None, "an empty claim line"
+    return stance, rest.removeprefix("speaker: "), checkworthiness
+
+
 def _without_label(inline: Token) -> Token:
     """A copy of `inline` without its leading bold label, so the rest can be checked as text."""
     copy = Token(inline.type, inline.tag, inline.nesting, content=inline.content)
@@ -244,7 +272,11 @@ def check_structure(tokens: Sequence[Token], annotation_count: int) -> None:
     assert len(heading_texts(tokens, "h2")) == annotation_count
     assert types.count("heading_open") == annotation_count + 1
     assert types.count("blockquote_open") == annotation_count
-    labels = sum(is_label(t, "Tags:") or is_label(t, "Note:") for t in tokens if t.type == "inline")
+    labels = sum(
+        is_label(t, "Tags:") or is_label(t, "Note:") or is_label(t, "Claim:")
+        for t in tokens
+        if t.type == "inline"
+    )
     strong = sum(c.type == "strong_open" for t in tokens if t.children for c in t.children)
     assert strong == labels, "user text produced bold text"
 
@@ -350,6 +382,80 @@ def test_reading_order_ignores_input_order() -> None:
             f"{n} · characters {a.start}{EN_DASH}{a.end}" for n, a in enumerate(expected, start=1)
         ]
         assert quotes_in(tokens) == [a.exact for a in expected]
+
+
+CLAIMS = [
+    ("supports", "Ana Ruiz", 4),
+    ("opposes", "", None),
+    ("", '=HYPERLINK("x")', None),
+    ("", "", 5),
+    ("", "", None),
+    ("unclear", '<b>Ana</b> "Ruiz"', 1),
+    ("neutral", "# Heading * item [link](http://x) · speaker: `x` | a |", 3),
+    ("", "1. listed - and + more", None),
+    ("", "supports", None),
+]
+
+
+def test_claim_fields_follow_the_tags_and_read_back_exactly() -> None:
+    text, annotations = annotate_pieces([f"claim {i}" for i in range(len(CLAIMS))], [""] * 9)
+    annotations = [
+        replace(a, stance=stance, speaker=speaker, checkworthiness=checkworthiness, tag_ids=(1,))
+        for a, (stance, speaker, checkworthiness) in zip(annotations, CLAIMS, strict=True)
+    ]
+    markdown = export_markdown(make_document(text), annotations, [make_tag(1, "t", 0)], EXPORTED_AT)
+    tokens = parse_export(markdown, len(CLAIMS))
+
+    assert claim_lines_in(tokens) == [c for c in CLAIMS if c != ("", "", None)]
+    lines = markdown.split("\n\n")
+    first = lines.index("**Tags:** t")
+    assert lines[first + 1] == "**Claim:** supports · speaker: Ana Ruiz · check-worthiness 4/5"
+    # An annotation without claim fields has no claim line: its tags are followed by a heading.
+    assert "**Claim:**" not in markdown.split("## 5 ·")[1].split("## 6 ·")[0]
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(PUNCTUATION_HEAVY, st.sampled_from(("", *STANCES)), st.none() | st.integers(1, 5))
+def test_any_speaker_reads_back(speaker: str, stance: str, checkworthiness: int | None) -> None:
+    text, (annotation,) = annotate_pieces(["a claim"], ["a note"])
+    annotation = replace(
+        annotation, stance=stance, speaker=speaker, checkworthiness=checkworthiness
+    )
+    tokens = parse_export(export_markdown(make_document(text), [annotation], [], EXPORTED_AT), 1)
+    # The store keeps a speaker on one line; the export does the same for any record.
+    one_line = " ".join(speaker.split())
+    expected = (
+        []
+        if (stance, one_line, checkworthiness) == ("", "", None)
+        else [(stance, one_line, checkworthiness)]
+    )
+    assert claim_lines_in(tokens) == expected
+    assert notes_in(tokens) == ["a note"]
+
+
+def test_nested_tags_are_named_by_their_path() -> None:
+    text = "Tariffs rose. Troops moved."
+    tags = [
+        make_tag(1, "trade", 0),
+        replace(make_tag(2, "tariffs", 2), parent_id=1),
+        make_tag(3, "security", 1),
+        replace(make_tag(4, "*steel*", 3), parent_id=2),
+    ]
+    annotations = [
+        make_annotation(1, text, 0, 13, tag_ids=(2, 3)),
+        make_annotation(2, text, 14, 27, tag_ids=(4, 1)),
+    ]
+    tokens = parse_export(export_markdown(make_document(text), annotations, tags, EXPORTED_AT), 2)
+
+    assert tag_lines_in(tokens) == [
+        " security, trade › tariffs",
+        " trade, trade › tariffs › *steel*",
+    ]
+    summary = [t for t in tokens if t.type == "inline"][1]
+    assert inline_text(summary) == (
+        "2 annotated passages · tags: trade (1), trade › tariffs (1), "
+        "trade › tariffs › *steel* (1), security (1)"
+    )
 
 
 def test_unknown_tags_are_skipped_and_blank_notes_left_out() -> None:

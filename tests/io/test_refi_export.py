@@ -10,7 +10,7 @@ import io
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,32 +65,41 @@ CRLF_TEXT = "Ministers met on Monday.\r\nThe coalition has 231 seats.\r\nTalks r
 
 
 def build_library(path: Path) -> LibraryStore:
-    """A library like a reader's: four articles, overlapping and multi-tag claims, hostile notes."""
+    """A library like a reader's: four articles, overlapping and multi-tag claims, hostile notes,
+    `tariffs` nested under `trade` (right after it in panel order) and a few claim fields."""
     store = LibraryStore.open(path)
     prepare_library(store)
     store.add_tag(TagSpec("economy & <markets>", "#CC79A7", 'Money, "markets" & ]]> prices'))
     trade, security, coalition, economy = (tag.id for tag in store.tags())
+    tariffs = store.add_tag(
+        TagSpec("tariffs", "#D55E00", "Duties on imports."), position=1, parent_id=trade
+    ).id
     title, source, sample = sample_article()
     article = store.add_document(title, source, sample, site="Example Daily")
     emoji = store.add_document("Emoji 😀 & 𠮷", "pasted", EMOJI_TEXT)
     japanese = store.add_document("日本語の記事", "https://example.jp/a", JAPANESE_TEXT)
     crlf = store.add_document("Windows notes", "notes.txt", CRLF_TEXT)
 
-    def annotate(document: DocumentRecord, quote: str, tags: list[int], note: str = "") -> None:
+    def annotate(
+        document: DocumentRecord, quote: str, tags: list[int], note: str = ""
+    ) -> AnnotationRecord:
         start = document.text.index(quote)
         anchor = anchor_for(document.text, start, start + len(quote))
-        store.create_annotation(document.id, anchor, tags, note)
+        return store.create_annotation(document.id, anchor, tags, note)
 
     annotate(article, "center on trade and security matters", [trade, security], HOSTILE_NOTES[0])
     annotate(article, "trade and security", [economy], HOSTILE_NOTES[1])  # inside the one above
     annotate(article, "formed a coalition", [coalition])
-    annotate(emoji, "the tariff on beef will double", [trade], HOSTILE_NOTES[2])
-    annotate(emoji, "will double by 2027", [economy, trade], HOSTILE_NOTES[3])  # overlaps
+    beef = annotate(emoji, "the tariff on beef will double", [tariffs], HOSTILE_NOTES[2])
+    store.set_claim_fields(beef.id, "supports", '=HYPERLINK("x")', 4)
+    double = annotate(emoji, "will double by 2027", [economy, trade, tariffs], HOSTILE_NOTES[3])
+    store.set_claim_fields(double.id, "", "", 2)
     annotate(emoji, "“historic”, and 𠮷 appeared", [], HOSTILE_NOTES[4])
     annotate(japanese, "「貿易」と『安全保障』", [trade, security], HOSTILE_NOTES[5])
     annotate(japanese, "高市首相", [coalition], HOSTILE_NOTES[7])
     annotate(crlf, "The coalition has 231 seats.", [coalition], HOSTILE_NOTES[6])
-    annotate(crlf, "Talks resume in May.", [security])
+    talks = annotate(crlf, "Talks resume in May.", [security])
+    store.set_claim_fields(talks.id, "", '<b>Ana</b> "Ruiz"', None)
     return store
 
 
@@ -215,6 +224,60 @@ def test_codebook_export_validates(bundle: ExportBundle, tmp_path: Path) -> None
     root = etree.parse(str(path)).getroot()
     names = [c.get("name") for c in root.iterfind(".//{urn:QDA-XML:codebook:1.0}Code")]
     assert names == [tag.name for tag in bundle.tags]
+    assert code_tree(root, "urn:QDA-XML:codebook:1.0") == tag_tree(bundle.tags)
+
+
+def code_tree(root: etree._Element, ns: str) -> list[tuple[str, str | None]]:
+    """Each Code's name with the name of the Code it sits in (None at the top), in file order."""
+    found = []
+    for code in root.iterfind(f".//{{{ns}}}Code"):
+        parent = code.getparent()
+        inside = parent.get("name") if etree.QName(parent).localname == "Code" else None
+        found.append((code.get("name"), inside))
+    return found
+
+
+def tag_tree(tags: Sequence[TagRecord]) -> list[tuple[str, str | None]]:
+    """Each tag's name with its parent's name (None at the top), in panel order."""
+    names = {t.id: t.name for t in tags}
+    return [(t.name, names.get(t.parent_id) if t.parent_id else None) for t in tags]
+
+
+def test_nested_tags_become_nested_codes_and_still_validate(
+    bundle: ExportBundle, tmp_path: Path
+) -> None:
+    archive, _ = export_qdpx(bundle)
+    root, _ = project_of(archive)
+    assert ("tariffs", "trade") in code_tree(root, PROJECT_NS)
+    assert code_tree(root, PROJECT_NS) == tag_tree(bundle.tags)
+    trade = root.find("q:CodeBook/q:Codes/q:Code[@name='trade']", NS)
+    assert trade is not None
+    # The XSD's sequence: the parent's Description comes before the Codes nested in it.
+    assert [etree.QName(c).localname for c in trade] == ["Description", "Code"]
+    # Codings of a nested tag point at its own Code.
+    coded = {r.get("targetGUID") for r in root.iterfind(".//q:CodeRef", NS)}
+    assert code_guid("tariffs") in coded
+
+
+def test_deep_and_out_of_order_nesting_validates(tmp_path: Path) -> None:
+    tags = (
+        TagRecord(1, "steel", "#e69f00", 0, parent_id=3),
+        TagRecord(2, "security", "#0072b2", 1),
+        TagRecord(3, "tariffs", "#009e73", 2, parent_id=4),
+        TagRecord(4, "trade", "#cc79a7", 3),
+        TagRecord(5, "orphan", "#d55e00", 4, parent_id=99),
+    )
+    path = tmp_path / "deep.qdc"
+    path.write_bytes(export_qdc(tags))
+    assert validate(path).returncode == 0
+    root = etree.parse(str(path)).getroot()
+    assert code_tree(root, "urn:QDA-XML:codebook:1.0") == [
+        ("security", None),
+        ("trade", None),
+        ("tariffs", "trade"),
+        ("steel", "tariffs"),
+        ("orphan", None),  # its parent is not in the codebook
+    ]
 
 
 def test_empty_codebook_is_refused() -> None:
@@ -268,6 +331,40 @@ def test_report_names_the_metadata_that_applies(bundle: ExportBundle) -> None:
     assert metadata == [
         "Document metadata (site, source) is not carried; only titles and texts are."
     ]
+
+
+def test_report_mentions_claim_fields_only_when_some_are_set(bundle: ExportBundle) -> None:
+    _, report = export_qdpx(bundle)
+    claims = [line for line in report if "Claim fields" in line]
+    assert claims == [
+        "Claim fields (stance, speaker, check-worthiness) of 3 annotations are not part of "
+        "REFI-QDA and were not exported."
+    ]
+    cleared = replace(
+        bundle,
+        annotations={
+            d: tuple(replace(a, stance="", speaker="", checkworthiness=None) for a in annotations)
+            for d, annotations in bundle.annotations.items()
+        },
+    )
+    assert not any("Claim" in line for line in export_qdpx(cleared)[1])
+    one = replace(
+        cleared,
+        annotations={
+            **cleared.annotations,
+            bundle.documents[0].id: (
+                replace(cleared.annotations_of(bundle.documents[0].id)[0], stance="unclear"),
+                *cleared.annotations_of(bundle.documents[0].id)[1:],
+            ),
+        },
+    )
+    assert (
+        "Claim fields (stance, speaker, check-worthiness) of 1 annotation are not part of "
+        "REFI-QDA and were not exported."
+    ) in export_qdpx(one)[1]
+    # Nothing of a claim leaks into the project: a speaker is neither a note nor a name.
+    root, _ = project_of(export_qdpx(bundle)[0])
+    assert "HYPERLINK" not in etree.tostring(root, encoding="unicode")
 
 
 def test_bare_documents_lose_nothing() -> None:

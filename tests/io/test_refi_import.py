@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from lxml import etree
 from lxml.builder import ElementMaker
-from test_refi_export import EXPORTED_AT, build_library
+from test_refi_export import EXPORTED_AT, build_library, tag_tree
 
 from desktop_app.core.codebook import TagSpec
 from desktop_app.core.records import AnnotationRecord, DocumentSummary, TagRecord
@@ -129,13 +129,15 @@ def test_round_trip_into_an_empty_library(
     path = tmp_path / "library.qdpx"
     path.write_bytes(archive)
     report = import_qdpx(empty, path)
-    assert (report.documents_added, report.tags_added) == (4, 4)
+    assert (report.documents_added, report.tags_added) == (4, 5)
     assert report.annotations_added == sum(
         len(library.annotations(d.id)) for d in library.documents()
     )
     assert (report.selections_out_of_range, report.selections_skipped, report.notes) == (0, 0, ())
     tags = [(t.name, t.colour, t.description) for t in library.tags()]
     assert [(t.name, t.colour, t.description) for t in empty.tags()] == tags
+    assert tag_tree(empty.tags()) == tag_tree(library.tags())
+    assert ("tariffs", "trade") in tag_tree(empty.tags())
     assert library_content(empty) == library_content(library)
     assert [d.title for d in empty.documents()] == [d.title for d in library.documents()]
     assert {a.uuid for d in empty.documents() for a in empty.annotations(d.id)} == {
@@ -148,7 +150,7 @@ def test_importing_again_adds_nothing(library: LibraryStore) -> None:
     before = snapshot(library)
     report = import_qdpx(library, archive)
     assert snapshot(library) == before
-    assert (report.documents_added, report.documents_matched, report.tags_matched) == (0, 4, 4)
+    assert (report.documents_added, report.documents_matched, report.tags_matched) == (0, 4, 5)
     assert report.annotations_added == 0
     assert report.annotations_present == sum(len(a) for a in before[2])
 
@@ -166,18 +168,50 @@ def test_codes_match_tags_without_case_and_texts_match_documents(empty: LibraryS
         ("security", "#e69f00"),  # no colour in the file: the palette's first free one
         ("troops", "#00aa00"),
     ]
+    # The nested code keeps its place under its (new) parent; nothing had to be flattened.
+    assert tag_tree(empty.tags()) == [("TRADE", None), ("security", None), ("troops", "security")]
     assert [d.id for d in empty.documents()] == [existing.id]
     (annotation,) = empty.annotations(existing.id)
     assert (annotation.exact, annotation.tag_ids) == ("First claim:", (empty.tags()[0].id,))
-    assert "1 code nested under other codes became top-level tags" in report.notes[0]
+    assert report.notes == ()
+
+
+def test_a_new_code_nests_under_a_tag_the_library_has(empty: LibraryStore) -> None:
+    """The parent matches an existing tag: the new child goes under it, the parent stays put."""
+    security = empty.add_tag(TagSpec("Security", "#123456"))
+    empty.add_tag(TagSpec("troops", "#654321"))  # already there, at the top: left as it is
+    deeper = E.Code(guid=guid(701), name="navy", isCodable="true")
+    troops = E.Code(deeper, guid=CHILD, name="troops", isCodable="true")
+    ships = E.Code(guid=guid(702), name="ships", isCodable="true")
+    codes = E.CodeBook(
+        E.Codes(E.Code(troops, ships, guid=SECURITY, name="security", isCodable="false"))
+    )
+    report = import_qdpx(empty, qdpx(project(codes)))
+    assert report.tags_added == 2 and report.tags_matched == 2
+    assert tag_tree(empty.tags()) == [
+        ("Security", None),
+        ("troops", None),
+        ("navy", "troops"),
+        ("ships", "Security"),
+    ]
+    assert empty.tags()[0].id == security.id
+
+
+def test_a_code_without_a_guid_hands_its_children_to_its_own_parent(empty: LibraryStore) -> None:
+    child = E.Code(guid=CHILD, name="troops", isCodable="true")
+    broken = E.Code(child, guid="not a guid", name="broken", isCodable="true")
+    codes = E.CodeBook(E.Codes(E.Code(broken, guid=SECURITY, name="security", isCodable="true")))
+    import_qdpx(empty, qdpx(project(codes)))
+    assert tag_tree(empty.tags()) == [("security", None), ("troops", "security")]
 
 
 def test_codebook_round_trip(library: LibraryStore, empty: LibraryStore) -> None:
     data = export_qdc(library.tags())
-    assert import_qdc(empty, data) == 4
+    assert import_qdc(empty, data) == 5
     assert [(t.name, t.colour, t.description) for t in empty.tags()] == [
         (t.name, t.colour, t.description) for t in library.tags()
     ]
+    assert tag_tree(empty.tags()) == tag_tree(library.tags())
     assert import_qdc(empty, data) == 0
     with pytest.raises(RefiImportError):
         import_qdc(empty, b"<CodeBook")

@@ -18,9 +18,13 @@ from typing import Any
 
 import pytest
 from export_samples import (
+    CLAIMS,
     EXPORTED_AT,
+    HOSTILE_SPEAKERS,
     HOSTILE_STRINGS,
     HOSTILE_TAG,
+    NESTED_TAG,
+    PARENT_TAG,
     UNDER_REVIEW,
     make_library,
     sample_bundle,
@@ -139,10 +143,14 @@ def test_collection_declares_the_annotation_context_and_the_claimmark_namespace(
     assert collection["type"] == "AnnotationCollection"
     assert collection["id"].startswith("urn:uuid:")
     assert collection["label"] == "Claimmark annotations: 4 documents"
+    names = {t.id: t.name for t in store.tags()}
     assert collection["claimmark:codebook"] == [
         {"name": t.name, "colour": t.colour, "description": t.description, "position": t.position}
+        | ({"parent": names[t.parent_id]} if t.parent_id is not None else {})
         for t in store.tags()
     ]
+    nested = [e for e in collection["claimmark:codebook"] if "parent" in e]
+    assert [(e["name"], e["parent"]) for e in nested] == [(NESTED_TAG, PARENT_TAG)]
     texts = [store.document(i) for i in library]
     assert collection["claimmark:documents"] == [
         {"source": target_source(d), "title": d.title, "sha256": text_digest(d.text)} for d in texts
@@ -241,6 +249,34 @@ def test_only_unsettled_anchors_carry_their_review_state(
         if "claimmark:anchorStatus" in a
     }
     assert flagged == {UNDER_REVIEW[1]: ANCHOR_NEEDS_REVIEW}
+
+
+def test_claim_fields_travel_as_extension_properties_only_when_set(
+    store: LibraryStore, library: list[int]
+) -> None:
+    bundle = sample_bundle(store)
+    records = records_by_urn(bundle)
+    keys = ("claimmark:stance", "claimmark:speaker", "claimmark:checkworthiness")
+    claimed = {}
+    for annotation in items_of(json.loads(export_w3c(bundle))):
+        _, record = records[annotation["id"]]
+        expected = {
+            key: value
+            for key, value in zip(
+                keys, (record.stance, record.speaker, record.checkworthiness), strict=True
+            )
+            if value not in ("", None)
+        }
+        assert {k: annotation[k] for k in keys if k in annotation} == expected
+        if expected:
+            claimed[record.exact] = (
+                annotation.get("claimmark:stance", ""),
+                annotation.get("claimmark:speaker", ""),
+                annotation.get("claimmark:checkworthiness"),
+            )
+    assert claimed == {quote: fields for (_key, quote), fields in CLAIMS.items()}
+    assert {c[1] for c in claimed.values()} >= set(HOSTILE_SPEAKERS)
+    assert all(isinstance(c[2], int) for c in claimed.values() if c[2] is not None)
 
 
 def test_target_is_the_web_address_when_there_is_one_else_an_id_from_the_text(

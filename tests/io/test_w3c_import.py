@@ -15,8 +15,12 @@ from typing import Any
 import pytest
 from export_samples import (
     ANNOTATIONS,
+    CLAIMS,
     HOSTILE_TAG,
     HOSTILE_TAG_COLOUR,
+    NESTED_TAG,
+    NESTED_TAG_COLOUR,
+    PARENT_TAG,
     add_sample_documents,
     make_library,
     sample_bundle,
@@ -65,9 +69,18 @@ def snapshot(store: LibraryStore, document_id: int) -> list[tuple[Any, ...]]:
             a.created,
             a.updated,
             a.anchor_status,
+            a.stance,
+            a.speaker,
+            a.checkworthiness,
         )
         for a in store.annotations(document_id)
     ]
+
+
+def codebook_tree(store: LibraryStore) -> list[tuple[str, str | None]]:
+    """Each tag's name with its parent's name (None at the top), in panel order."""
+    names = {t.id: t.name for t in store.tags()}
+    return [(t.name, names.get(t.parent_id) if t.parent_id else None) for t in store.tags()]
 
 
 def edited_article() -> str:
@@ -96,13 +109,119 @@ def test_round_trip_restores_every_annotation(
     assert report.not_placed == ()
     assert report.duplicates == 0
     assert report.renumbered == 0
-    assert report.tags_created == (HOSTILE_TAG,)
+    assert report.tags_created == (NESTED_TAG, HOSTILE_TAG)  # in the export's codebook order
     assert report.document_ids == tuple(targets)
     for source, target in zip(library, targets, strict=True):
         assert snapshot(other, target) == snapshot(store, source)
     created = next(t for t in other.tags() if t.name == HOSTILE_TAG)
     assert created.colour == HOSTILE_TAG_COLOUR
     assert created.description == "Markup & quotes in a name."
+    nested = next(t for t in other.tags() if t.name == NESTED_TAG)
+    assert nested.colour == NESTED_TAG_COLOUR
+    assert (NESTED_TAG, PARENT_TAG) in codebook_tree(other)
+
+
+def test_claim_fields_and_nesting_round_trip_into_a_fresh_library(
+    store: LibraryStore, library: list[int], tmp_path: Path
+) -> None:
+    """Into a library with no codebook at all: every tag is added, `tariffs` under `trade`."""
+    exported = export_w3c(sample_bundle(store))
+    fresh = LibraryStore.open(tmp_path / "fresh.db")
+    try:
+        targets = add_sample_documents(fresh)
+        report = import_w3c(fresh, exported)
+        assert report.placed == sum(len(store.annotations(i)) for i in library)
+        for source, target in zip(library, targets, strict=True):
+            assert snapshot(fresh, target) == snapshot(store, source)
+        assert codebook_tree(fresh) == codebook_tree(store)
+        claimed = {
+            a.exact: (a.stance, a.speaker, a.checkworthiness)
+            for i in targets
+            for a in fresh.annotations(i)
+            if a.stance or a.speaker or a.checkworthiness is not None
+        }
+        assert claimed == {quote: fields for (_key, quote), fields in CLAIMS.items()}
+    finally:
+        fresh.close()
+
+
+def test_a_parent_listed_after_its_child_still_nests_it(other: LibraryStore) -> None:
+    document = other.add_document("T", "t.txt", "Steel duties rise. Grain duties fall.")
+    item = {
+        "id": "urn:uuid:5d6b8f4e-0000-4000-8000-000000000001",
+        "type": "Annotation",
+        "body": [
+            {"type": "TextualBody", "purpose": "tagging", "value": "steel"},
+            {"type": "TextualBody", "purpose": "tagging", "value": "duties"},
+            {"type": "TextualBody", "purpose": "tagging", "value": "orphan"},
+            {"type": "TextualBody", "purpose": "tagging", "value": "loop a"},
+            {"type": "TextualBody", "purpose": "tagging", "value": "loop b"},
+        ],
+        "target": {
+            "source": "x:y",
+            "selector": {"type": "TextQuoteSelector", "exact": "Steel duties rise."},
+        },
+    }
+    collection = {
+        "type": "AnnotationCollection",
+        "first": {"type": "AnnotationPage", "items": [item]},
+        "claimmark:codebook": [
+            {"name": "steel", "position": 0, "parent": "DUTIES"},
+            {"name": "duties", "position": 1, "parent": "trade"},
+            {"name": "orphan", "position": 2, "parent": "not in the library"},
+            {"name": "loop a", "position": 3, "parent": "loop b"},
+            {"name": "loop b", "position": 4, "parent": "loop a"},
+        ],
+    }
+    report = import_w3c(other, json.dumps(collection), document_id=document.id)
+    assert report.tags_created == ("steel", "duties", "orphan", "loop a", "loop b")
+    tree = dict(codebook_tree(other))
+    assert tree["steel"] == "duties" and tree["duties"] == "trade"
+    assert tree["orphan"] is None
+    # A loop cannot be stored: one of the two stays at the top.
+    assert sorted([tree["loop a"] or "", tree["loop b"] or ""]) == ["", "loop a"]
+
+
+def test_claim_values_claimmark_would_not_store_are_left_out(other: LibraryStore) -> None:
+    document = other.add_document("T", "t.txt", "One claim. Two claims. Three claims. Four.")
+    quotes = ("One claim.", "Two claims.", "Three claims.", "Four.")
+    values: list[dict[str, Any]] = [
+        {"claimmark:stance": "SUPPORTS ", "claimmark:checkworthiness": 4.0},
+        {"claimmark:stance": "maybe", "claimmark:checkworthiness": 9, "claimmark:speaker": 5},
+        {"claimmark:checkworthiness": True, "claimmark:speaker": "  Ana \n Ruiz "},
+        {"claimmark:checkworthiness": "3", "claimmark:stance": ["opposes"]},
+    ]
+    text = other.document(document.id).text
+    items = [
+        {
+            "id": f"urn:uuid:5d6b8f4e-0000-4000-8000-00000000001{n}",
+            "type": "Annotation",
+            "target": {
+                "source": "x:y",
+                "selector": [
+                    {"type": "TextQuoteSelector", "exact": q},
+                    {
+                        "type": "TextPositionSelector",
+                        "start": text.index(q),
+                        "end": text.index(q) + len(q),
+                    },
+                ],
+            },
+            **extra,
+        }
+        for n, (q, extra) in enumerate(zip(quotes, values, strict=True))
+    ]
+    report = import_w3c(other, json.dumps(items), document_id=document.id)
+    assert report.placed == 4
+    by_quote = {
+        a.exact: (a.stance, a.speaker, a.checkworthiness) for a in other.annotations(document.id)
+    }
+    assert by_quote == {
+        "One claim.": ("supports", "", 4),
+        "Two claims.": ("", "", None),
+        "Three claims.": ("", "Ana Ruiz", None),
+        "Four.": ("", "", None),
+    }
 
 
 def test_reimporting_the_same_file_adds_nothing(
@@ -465,5 +584,5 @@ def test_summary_is_one_line(store: LibraryStore, library: list[int], other: Lib
     report = import_w3c(other, export_w3c(sample_bundle(store)))
     assert report.summary() == (
         f"{len(ANNOTATIONS['article'])} annotations placed, "
-        f"{len(report.not_placed)} not placed, new tags: {HOSTILE_TAG}"
+        f"{len(report.not_placed)} not placed, new tags: {NESTED_TAG}, {HOSTILE_TAG}"
     )
