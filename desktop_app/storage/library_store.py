@@ -14,6 +14,7 @@ from desktop_app.storage.annotation_queries import AnnotationQueries, NewAnnotat
 from desktop_app.storage.database import open_library_engine
 from desktop_app.storage.document_queries import DocumentQueries
 from desktop_app.storage.orm import AppSetting
+from desktop_app.storage.search_queries import SearchQueries
 from desktop_app.storage.store_base import text_digest
 from desktop_app.storage.tag_queries import TagQueries
 
@@ -22,7 +23,7 @@ __all__ = ["LAST_DOCUMENT_KEY", "LibraryStore", "NewAnnotation", "Placement", "t
 LAST_DOCUMENT_KEY = "last_document_id"
 
 
-class LibraryStore(DocumentQueries, TagQueries, AnnotationQueries):
+class LibraryStore(DocumentQueries, TagQueries, AnnotationQueries, SearchQueries):
     """Reads and changes one library file."""
 
     @classmethod

@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import export_bench
 import import_bench
 import reanchor_bench
+import search_bench
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,19 @@ def exports_10k() -> list[Result]:
     ]
 
 
-BENCHMARKS: list[Callable[[], Result | list[Result]]] = [import_2mb, reanchor_10k, exports_10k]
+def search_1000() -> list[Result]:
+    return [
+        Result(f"search_1000_{name}", f"{ms:.1f} ms", "< 50 ms", ms < 50)
+        for name, ms in search_bench.measure().items()
+    ]
+
+
+BENCHMARKS: list[Callable[[], Result | list[Result]]] = [
+    import_2mb,
+    reanchor_10k,
+    exports_10k,
+    search_1000,
+]
 
 
 def main() -> int:
