@@ -334,19 +334,10 @@ def _export(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: Tex
 
 def _stats(store: LibraryStore, document_id: int | None, format_name: str, out: TextIO) -> int:
     """Print the analysis of one document, or of the latest version of every article."""
-    from desktop_app.core.analysis import analyse
     from desktop_app.io.stats_export import stats_csv, stats_json
+    from desktop_app.storage.library_analysis import analyse_store
 
-    if document_id is not None:
-        documents = [store.document(document_id)]  # NotFoundError: one line
-        annotations = {document_id: store.annotations(document_id)}
-    else:
-        documents = [store.document(d.id) for d in store.documents()]
-        annotations = {d.id: [] for d in documents}
-        for annotation in store.all_annotations():
-            if annotation.document_id in annotations:  # earlier versions are not counted
-                annotations[annotation.document_id].append(annotation)
-    analysis = analyse(documents, annotations, store.tags())
+    analysis = analyse_store(store, document_id)  # NotFoundError: one line
     out.write(stats_json(analysis) if format_name == "json" else stats_csv(analysis))
     out.flush()
     return 0

@@ -45,18 +45,26 @@ class CreateAnnotationCommand(QUndoCommand):
 
 
 class DeleteAnnotationCommand(QUndoCommand):
-    """Delete an annotation; undo restores it with its tags, note and times."""
+    """Delete an annotation; undo restores it with its tags, note and times.
 
-    def __init__(self, session: DocumentSession, record: AnnotationRecord) -> None:
+    `follow=False` (bulk edits in the claims review) leaves the reader on its document.
+    """
+
+    def __init__(
+        self, session: DocumentSession, record: AnnotationRecord, *, follow: bool = True
+    ) -> None:
         super().__init__(f"Delete “{_short(record.exact)}”")
         self._session = session
         self.record = record
+        self._follow = follow
 
     def redo(self) -> None:
-        self.record = self._session.delete_annotation(self.record.document_id, self.record.id)
+        self.record = self._session.delete_annotation(
+            self.record.document_id, self.record.id, follow=self._follow
+        )
 
     def undo(self) -> None:
-        self.record = self._session.restore_annotation(self.record)
+        self.record = self._session.restore_annotation(self.record, follow=self._follow)
 
 
 class SetTagsCommand(QUndoCommand):
@@ -68,6 +76,8 @@ class SetTagsCommand(QUndoCommand):
         record: AnnotationRecord,
         tag_ids: Sequence[int],
         text: str = "Retag",
+        *,
+        follow: bool = True,
     ) -> None:
         super().__init__(f"{text} “{_short(record.exact)}”")
         self._session = session
@@ -75,12 +85,17 @@ class SetTagsCommand(QUndoCommand):
         self._annotation_id = record.id
         self._old = record.tag_ids
         self._new = tuple(tag_ids)
+        self._follow = follow
 
     def redo(self) -> None:
-        self._session.set_tags(self._document_id, self._annotation_id, self._new)
+        self._session.set_tags(
+            self._document_id, self._annotation_id, self._new, follow=self._follow
+        )
 
     def undo(self) -> None:
-        self._session.set_tags(self._document_id, self._annotation_id, self._old)
+        self._session.set_tags(
+            self._document_id, self._annotation_id, self._old, follow=self._follow
+        )
 
 
 class SetNoteCommand(QUndoCommand):

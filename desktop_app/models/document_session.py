@@ -41,6 +41,8 @@ class DocumentSession(QObject):
         documentClosed(): no document is open any more (the last one was deleted).
         documentRetitled(): the open document was renamed.
         libraryChanged(): documents were added, renamed, deleted or restored.
+        annotationStored(object, object): any annotation of any document was added (None, new),
+            changed (old or None, new) or deleted (old, None); for views of the whole library.
     """
 
     documentOpened = Signal()
@@ -48,6 +50,7 @@ class DocumentSession(QObject):
     documentClosed = Signal()
     documentRetitled = Signal()
     libraryChanged = Signal()
+    annotationStored = Signal(object, object)
     annotationAdded = Signal(object)
     annotationRemoved = Signal(object)
     annotationUpdated = Signal(object, object)
@@ -188,67 +191,107 @@ class DocumentSession(QObject):
             self.open_document(document_id)
 
     # -- changing annotations (each call is committed before it returns) -----------------------
+    #
+    # `follow` (the default) opens the annotation's document first, so an undo made after
+    # switching articles shows what it undoes; bulk edits from the claims review pass False and
+    # change other documents in place. Every change is announced by `annotationStored`.
+
+    def _prepare(self, document_id: int, follow: bool) -> bool:
+        """Open the document if following; True when the change concerns the open document."""
+        if follow:
+            self.ensure_open(document_id)
+        return self.document is not None and self.document.id == document_id
 
     def create_annotation(
-        self, document_id: int, anchor: Anchor, tag_ids: Sequence[int], note: str = ""
+        self,
+        document_id: int,
+        anchor: Anchor,
+        tag_ids: Sequence[int],
+        note: str = "",
+        *,
+        follow: bool = True,
     ) -> AnnotationRecord:
         """Create an annotation and show it."""
-        self.ensure_open(document_id)
+        shown = self._prepare(document_id, follow)
         record = self.store.create_annotation(document_id, anchor, tag_ids, note)
-        self._annotations[record.id] = record
-        self._count(record, +1)
-        self.annotationAdded.emit(record)
+        self._added(record, shown)
         return record
 
-    def restore_annotation(self, record: AnnotationRecord) -> AnnotationRecord:
+    def restore_annotation(
+        self, record: AnnotationRecord, *, follow: bool = True
+    ) -> AnnotationRecord:
         """Bring back a deleted annotation exactly as it was."""
-        self.ensure_open(record.document_id)
+        shown = self._prepare(record.document_id, follow)
         restored = self.store.restore_annotation(record)
-        self._annotations[restored.id] = restored
-        self._count(restored, +1)
-        self.annotationAdded.emit(restored)
+        self._added(restored, shown)
         return restored
 
-    def delete_annotation(self, document_id: int, annotation_id: int) -> AnnotationRecord:
+    def delete_annotation(
+        self, document_id: int, annotation_id: int, *, follow: bool = True
+    ) -> AnnotationRecord:
         """Delete an annotation; returns it as it was, for undo."""
-        self.ensure_open(document_id)
+        shown = self._prepare(document_id, follow)
         record = self.store.delete_annotation(annotation_id)
-        if self._annotations.pop(annotation_id, None) is not None:
+        if shown and self._annotations.pop(annotation_id, None) is not None:
             self._count(record, -1)
-        self.annotationRemoved.emit(record)
+            self.annotationRemoved.emit(record)
+        self.annotationStored.emit(record, None)
         return record
 
     def set_tags(
-        self, document_id: int, annotation_id: int, tag_ids: Sequence[int]
+        self, document_id: int, annotation_id: int, tag_ids: Sequence[int], *, follow: bool = True
     ) -> AnnotationRecord:
         """Replace an annotation's tags."""
-        self.ensure_open(document_id)
-        new = self.store.set_annotation_tags(annotation_id, tag_ids)
-        self._replace(new)
-        return new
+        shown = self._prepare(document_id, follow)
+        return self._changed(self.store.set_annotation_tags(annotation_id, tag_ids), shown)
 
-    def set_note(self, document_id: int, annotation_id: int, note: str) -> AnnotationRecord:
+    def set_note(
+        self, document_id: int, annotation_id: int, note: str, *, follow: bool = True
+    ) -> AnnotationRecord:
         """Replace an annotation's note."""
-        self.ensure_open(document_id)
-        new = self.store.set_note(annotation_id, note)
-        self._replace(new)
-        return new
+        shown = self._prepare(document_id, follow)
+        return self._changed(self.store.set_note(annotation_id, note), shown)
+
+    def set_claim_fields(
+        self,
+        document_id: int,
+        annotation_id: int,
+        stance: str,
+        speaker: str,
+        checkworthiness: int | None,
+        *,
+        follow: bool = True,
+    ) -> AnnotationRecord:
+        """Record an annotation's stance, speaker and check-worthiness."""
+        shown = self._prepare(document_id, follow)
+        new = self.store.set_claim_fields(annotation_id, stance, speaker, checkworthiness)
+        return self._changed(new, shown)
 
     def place_annotation(
         self, document_id: int, annotation_id: int, anchor: Anchor, method: str
     ) -> AnnotationRecord:
         """Settle an annotation under review at `anchor` (its candidate, or where it was moved)."""
-        self.ensure_open(document_id)
-        new = self.store.place_annotation(annotation_id, anchor, method)
-        self._replace(new)
-        return new
+        shown = self._prepare(document_id, True)
+        return self._changed(self.store.place_annotation(annotation_id, anchor, method), shown)
 
     def revert_annotation(self, record: AnnotationRecord) -> AnnotationRecord:
         """Put an existing annotation back exactly as `record` describes it (undo of a place)."""
-        self.ensure_open(record.document_id)
-        restored = self.store.restore_annotation(record)
-        self._replace(restored)
-        return restored
+        shown = self._prepare(record.document_id, True)
+        return self._changed(self.store.restore_annotation(record), shown)
+
+    def _added(self, record: AnnotationRecord, shown: bool) -> None:
+        if shown:
+            self._annotations[record.id] = record
+            self._count(record, +1)
+            self.annotationAdded.emit(record)
+        self.annotationStored.emit(None, record)
+
+    def _changed(self, new: AnnotationRecord, shown: bool) -> AnnotationRecord:
+        if shown:
+            self._replace(new)
+        else:
+            self.annotationStored.emit(None, new)
+        return new
 
     def _replace(self, new: AnnotationRecord) -> None:
         old = self._annotations.get(new.id)
@@ -258,6 +301,7 @@ class DocumentSession(QObject):
         self._count(new, +1)
         if old is not None:
             self.annotationUpdated.emit(old, new)
+        self.annotationStored.emit(old, new)
 
     # -- changing the codebook -----------------------------------------------------------------
 
@@ -323,20 +367,6 @@ class DocumentSession(QObject):
         for annotation_id in [a for a in self._annotations if a in changed]:
             self._replace(self.store.annotation(annotation_id))
         self.tagsChanged.emit()
-
-    def set_claim_fields(
-        self,
-        document_id: int,
-        annotation_id: int,
-        stance: str,
-        speaker: str,
-        checkworthiness: int | None,
-    ) -> AnnotationRecord:
-        """Record an annotation's stance, speaker and check-worthiness."""
-        self.ensure_open(document_id)
-        new = self.store.set_claim_fields(annotation_id, stance, speaker, checkworthiness)
-        self._replace(new)
-        return new
 
     def reload_codebook(self) -> None:
         """Re-read the codebook (tags were added by an import)."""

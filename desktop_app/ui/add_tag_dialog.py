@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QColorDialog,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.codebook import CodebookError, TagSpec, check_unique_name, clean_tag_name
+from desktop_app.ui.reading_style import colours_for
 
 
 class AddTagDialog(QDialog):
@@ -51,7 +52,11 @@ class AddTagDialog(QDialog):
         self.description_field.setPlaceholderText("optional: what counts as this kind of claim")
         self.error_label = QLabel("")
         self.error_label.setObjectName("tagError")
-        self.error_label.setStyleSheet("color: #b3261e;")
+        error_palette = self.error_label.palette()
+        error_palette.setColor(
+            QPalette.ColorRole.WindowText, QColor(colours_for(self.palette()).error)
+        )
+        self.error_label.setPalette(error_palette)
 
         swatches = QHBoxLayout()
         swatches.setSpacing(4)
@@ -62,10 +67,12 @@ class AddTagDialog(QDialog):
             button.setFixedSize(26, 26)
             button.setToolTip(colour)
             button.setAccessibleName(f"Colour {colour}")
+            ring = self.palette().color(QPalette.ColorRole.Window).name()
+            mark = self.palette().color(QPalette.ColorRole.WindowText).name()
             button.setStyleSheet(
-                f"QToolButton {{ background: {colour}; border: 2px solid #ffffff;"
+                f"QToolButton {{ background: {colour}; border: 2px solid {ring};"
                 " border-radius: 13px; }"
-                f"QToolButton:checked {{ border: 3px solid #1d1d1b; }}"
+                f"QToolButton:checked {{ border: 3px solid {mark}; }}"
             )
             button.setProperty("colour", colour)
             button.setChecked(colour.lower() == suggested_colour.lower())

@@ -192,5 +192,6 @@ class ClaimmarkApplication(QObject):
             self.imports.shutdown()
         if self.versions is not None:
             self.versions.shutdown()
+        self.window.analysis.wait()
         if self.store is not None:
             self.store.close()

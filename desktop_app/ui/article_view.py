@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from PySide6.QtCore import QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QFont,
     QFontMetricsF,
     QKeyEvent,
     QMouseEvent,
@@ -34,6 +35,7 @@ from desktop_app.ui.reading_style import (
     MAX_ZOOM,
     MEASURE_CHARACTERS,
     MIN_ZOOM,
+    FontChoice,
     Palette,
     interface_font,
     monospace_font,
@@ -79,6 +81,8 @@ class ArticleView(QTextBrowser):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.palette_colours: Palette = LIGHT
         self._zoom = 0
+        self._font_choice = FontChoice()
+        self._placeholder: str | None = None
         self._text = ""
         self.positions = PositionMap("", 0)
         self._focus_span: tuple[int, int] | None = None
@@ -104,6 +108,7 @@ class ArticleView(QTextBrowser):
         from a RunIndex, so 10,000 of them cost nothing to load and one changes in microseconds.
         """
         self._content = (title, byline, text, tuple(blocks))
+        self._placeholder = None
         self._runs = RunIndex(layers)
         self._focus_span = None
         self._attach(self._build_document())
@@ -114,12 +119,13 @@ class ArticleView(QTextBrowser):
         self.show_document("", "", "", [])
         document = QTextDocument(self)
         document.setDocumentMargin(DOCUMENT_MARGIN * 3)
-        document.setDefaultFont(interface_font(reading_font(self._zoom).pointSizeF()))
+        document.setDefaultFont(interface_font(self.reading_font().pointSizeF()))
         cursor = QTextCursor(document)
         char_format = QTextCharFormat()
         char_format.setForeground(QColor(self.palette_colours.muted))
         cursor.insertText(message, char_format)
         self._content = ("", "", "", ())
+        self._placeholder = message
         self.positions = PositionMap("", document.characterCount())
         self._attach(document)
 
@@ -128,7 +134,7 @@ class ArticleView(QTextBrowser):
         document = QTextDocument(self)
         document.setUndoRedoEnabled(False)
         document.setDocumentMargin(DOCUMENT_MARGIN)
-        document.setDefaultFont(reading_font(self._zoom))
+        document.setDefaultFont(self.reading_font())
         cursor = QTextCursor(document)
         cursor.beginEditBlock()
         title = " ".join(title.split()) or "Untitled"
@@ -176,7 +182,7 @@ class ArticleView(QTextBrowser):
         em = self._em()
         if kind.startswith("heading"):
             level = int(kind[-1]) if kind[-1].isdigit() else 2
-            font = reading_font(self._zoom)
+            font = self.reading_font()
             font.setPointSizeF(font.pointSizeF() * HEADING_SCALE.get(level, 1.0))
             font.setWeight(font.Weight.Bold)
             char_format.setFont(font)
@@ -189,7 +195,7 @@ class ArticleView(QTextBrowser):
             block_format.setLeftMargin(em * 1.4)
             char_format.setFontItalic(True)
         elif kind == "preformatted":
-            char_format.setFont(monospace_font(reading_font(self._zoom).pointSizeF() * 0.85))
+            char_format.setFont(monospace_font(self.reading_font().pointSizeF() * 0.85))
             block_format.setBottomMargin(0)
             block_format.setLeftMargin(em * 0.8)
         else:
@@ -212,8 +218,9 @@ class ArticleView(QTextBrowser):
     def highlight_bands_at(self, offset: int) -> list[tuple[str, str]]:
         """What is painted under the character at `offset`: (tag colour, paint) per band."""
         paper = self.palette_colours.paper
+        opacity = self.palette_colours.highlight_opacity
         return [
-            (colour, composite([colour] * depth, paper))
+            (colour, composite([colour] * depth, paper, opacity))
             for colour, depth in bands(self._runs.colours_at(offset))
         ]
 
@@ -231,7 +238,7 @@ class ArticleView(QTextBrowser):
 
     def _title_char_format(self) -> QTextCharFormat:
         fmt = QTextCharFormat()
-        font = reading_font(self._zoom)
+        font = self.reading_font()
         font.setPointSizeF(font.pointSizeF() * 1.75)
         font.setWeight(font.Weight.Bold)
         fmt.setFont(font)
@@ -245,7 +252,7 @@ class ArticleView(QTextBrowser):
 
     def _source_char_format(self) -> QTextCharFormat:
         fmt = QTextCharFormat()
-        fmt.setFont(interface_font(reading_font(self._zoom).pointSizeF() * 0.78))
+        fmt.setFont(interface_font(self.reading_font().pointSizeF() * 0.78))
         fmt.setForeground(QColor(self.palette_colours.muted))
         return fmt
 
@@ -258,7 +265,7 @@ class ArticleView(QTextBrowser):
         return fmt
 
     def _em(self) -> float:
-        return QFontMetricsF(reading_font(self._zoom)).height()
+        return QFontMetricsF(self.reading_font()).height()
 
     def _apply_palette(self) -> None:
         palette = self.palette()
@@ -281,7 +288,38 @@ class ArticleView(QTextBrowser):
         if step == self._zoom:
             return
         self._zoom = step
+        self._rebuild()
+
+    @property
+    def font_choice(self) -> FontChoice:
+        """The reading face and size chosen in View › Font… (zoom is added to the size)."""
+        return self._font_choice
+
+    def set_font_choice(self, choice: FontChoice) -> None:
+        """Read in another face or size, keeping the reading position."""
+        if choice == self._font_choice:
+            return
+        self._font_choice = choice
+        self._rebuild()
+
+    def reading_font(self) -> QFont:
+        """The body font as chosen and zoomed."""
+        return reading_font(self._zoom, self._font_choice)
+
+    def set_colours(self, colours: Palette) -> None:
+        """Switch the reading surface to light or dark colours, keeping the reading position."""
+        if colours == self.palette_colours:
+            return
+        self.palette_colours = colours
+        self._apply_palette()
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Lay the article out again (new size, face or colours) where the reader was."""
         if self._document is None:
+            return
+        if self._placeholder is not None:
+            self.show_placeholder(self._placeholder)
             return
         top = self.top_offset()
         caret = self.textCursor().position()
@@ -313,7 +351,7 @@ class ArticleView(QTextBrowser):
         The column is a fixed wrap width (so widening the window never relays out a long
         article) centred by equal viewport margins.
         """
-        metrics = QFontMetricsF(reading_font(self._zoom))
+        metrics = QFontMetricsF(self.reading_font())
         margins = self.viewportMargins()
         available = self.viewport().width() + margins.left() + margins.right()
         column = min(
@@ -410,6 +448,7 @@ class ArticleView(QTextBrowser):
         if not len(self._runs):
             return
         paper = self.palette_colours.paper
+        opacity = self.palette_colours.highlight_opacity
         for run in self._runs.between(*self._visible_span()):
             layers = bands(run.colours)
             for rect in self.span_rects(run.start, run.end):
@@ -418,7 +457,7 @@ class ArticleView(QTextBrowser):
                     band = QRectF(
                         rect.left(), rect.top() + i * band_height, rect.width(), band_height
                     )
-                    painter.fillRect(band, QColor(composite([colour] * depth, paper)))
+                    painter.fillRect(band, QColor(composite([colour] * depth, paper, opacity)))
 
     def _paint_focus(self, painter: QPainter, start: int, end: int) -> None:
         rects = self.span_rects(start, end)

@@ -10,7 +10,7 @@ from desktop_app.core.highlight_layers import composite
 from desktop_app.core.records import TagRecord
 from desktop_app.models.annotation_list_model import AnnotationRole
 from desktop_app.models.tag_list_model import TagRole
-from desktop_app.ui.reading_style import LIGHT
+from desktop_app.ui.reading_style import colours_for
 
 Index = QModelIndex | QPersistentModelIndex
 PAD = 8
@@ -63,7 +63,7 @@ class TagDelegate(QStyledItemDelegate):
         indent = 14 * (index.data(TagRole.Depth) or 0)
         swatch = QRectF(key_box.right() + PAD + indent, middle - 7, 14, 14)
         painter.setPen(QPen(colour.darker(130), 1))
-        painter.setBrush(QColor(composite([colour.name()], LIGHT.paper, 0.75)))
+        painter.setBrush(QColor(composite([colour.name()], colours_for(palette).paper, 0.75)))
         painter.drawEllipse(swatch)
 
         count_text = str(count)
@@ -141,6 +141,7 @@ class AnnotationDelegate(QStyledItemDelegate):
         small.setPointSizeF(font.pointSizeF() * 0.9)
         small_metrics = QFontMetrics(small)
         painter.setFont(small)
+        scheme = colours_for(palette)
         x = left
         for tag in tags:
             label_width = small_metrics.horizontalAdvance(tag.name) + 12
@@ -148,9 +149,10 @@ class AnnotationDelegate(QStyledItemDelegate):
                 break
             chip = QRectF(x, y + 1, label_width, line - 2)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(composite([tag.colour], LIGHT.paper, 0.3)))
+            painter.setBrush(QColor(composite([tag.colour], scheme.paper, 0.3)))
             painter.drawRoundedRect(chip, 6, 6)
-            painter.setPen(QColor(tag.colour).darker(160))
+            # Dark tag text on a pale chip; on a dark chip the scheme's light ink reads best.
+            painter.setPen(QColor(scheme.ink) if scheme.dark else QColor(tag.colour).darker(160))
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, tag.name)
             x += label_width + 4
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))

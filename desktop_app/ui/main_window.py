@@ -33,18 +33,22 @@ from desktop_app.core.sentences import Sentence
 from desktop_app.models.annotation_list_model import AnnotationListModel
 from desktop_app.models.library_model import LibraryModel
 from desktop_app.models.tag_list_model import TagListModel
+from desktop_app.ui.analysis_launcher import AnalysisLauncher
 from desktop_app.ui.article_view import ArticleView
 from desktop_app.ui.find_bar import FindBar
 from desktop_app.ui.find_controller import FindController
 from desktop_app.ui.import_controller import ImportProgress
 from desktop_app.ui.library_panel import LibraryPanel
+from desktop_app.ui.reading_comfort import ReadingComfort
 from desktop_app.ui.reading_controller import STATUS_MS, ReadingController
+from desktop_app.ui.search_dock import SearchDock
 from desktop_app.ui.settings import AppSettings
 from desktop_app.ui.side_panel import SidePanel
 
 if TYPE_CHECKING:
     from desktop_app.core.records import AnnotationRecord
     from desktop_app.models.document_session import DocumentSession
+    from desktop_app.storage.search_queries import SearchHit
     from desktop_app.ui.export_dialog import ExportChoice
 
 
@@ -70,7 +74,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
 
         self.reader = ArticleView()
-        self.reader.set_zoom(settings.zoom)
+        self.comfort = ReadingComfort(self.reader, settings, self)
         self.find_bar = FindBar()
         self.tag_model = TagListModel(self)
         self.annotation_model = AnnotationListModel(lambda tag_id: None, self)
@@ -82,6 +86,9 @@ class MainWindow(QMainWindow):
         self.find_controller = FindController(self.find_bar, self.reader, self._open_text, self)
         self.library_model = LibraryModel(self)
         self.library_panel = LibraryPanel(self.library_model)
+        self.search_dock = SearchDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search_dock)
+        self.analysis = AnalysisLauncher(self.show_error, self._on_analysis_exported, self)
         self.import_progress = ImportProgress()
         # Carrying annotations has its own strip: one Cancel must never stop the other job.
         self.carry_progress = ImportProgress()
@@ -144,16 +151,19 @@ class MainWindow(QMainWindow):
         self.find_action = self._action("&Find…", "Ctrl+F", self.find_bar.open_bar)
         self.add_tag_action = self._action("&New Tag…", "Ctrl+T", self.on_add_tag)
         self.codebook_action = self._action("&Codebook…", "Ctrl+Shift+T", self.show_codebook)
-        self.zoom_in_action = self._action(
-            "Zoom &In", ["Ctrl++", "Ctrl+="], lambda: self.zoom_by(1)
+        self.claims_action = self._action("&Claims…", "Ctrl+R", self.show_claims)
+        self.search_action = self._action(
+            "&Search Library…", "Ctrl+Shift+F", self.search_dock.open_search
         )
-        self.zoom_out_action = self._action("Zoom &Out", "Ctrl+-", lambda: self.zoom_by(-1))
-        self.zoom_reset_action = self._action("&Reset Zoom", "Ctrl+0", self.zoom_reset)
+        self.analysis_action = self._action("&Analysis…", "Ctrl+Shift+A", self.show_analysis)
         for action in (
             self.export_action,
             self.find_action,
             self.add_tag_action,
             self.codebook_action,
+            self.claims_action,
+            self.search_action,
+            self.analysis_action,
             self.paste_action,
             self.open_action,
         ):
@@ -184,15 +194,16 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.search_action)
         edit_menu.addAction(self.add_tag_action)
         edit_menu.addAction(self.codebook_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.library_action)
+        view_menu.addAction(self.claims_action)
+        view_menu.addAction(self.analysis_action)
         view_menu.addAction(self.versions_action)
         view_menu.addSeparator()
-        view_menu.addAction(self.zoom_in_action)
-        view_menu.addAction(self.zoom_out_action)
-        view_menu.addAction(self.zoom_reset_action)
+        self.comfort.fill_menu(view_menu)
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.window_geometry
@@ -227,11 +238,17 @@ class MainWindow(QMainWindow):
         self.library_panel.renameRequested.connect(self.on_rename_document)
         self.library_panel.deleteRequested.connect(self.on_delete_document)
         self.library_panel.versionsRequested.connect(self.show_versions)
+        self.search_dock.attach(session)
+        self.search_dock.hitActivated.connect(self.on_search_hit)
+        self.search_dock.closed.connect(self.controller.focus_reader)
         for action in (
             self.export_action,
             self.find_action,
             self.add_tag_action,
             self.codebook_action,
+            self.claims_action,
+            self.search_action,
+            self.analysis_action,
             self.paste_action,
             self.open_action,
         ):
@@ -352,6 +369,43 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         self.codebook_dialog = dialog
+
+    def show_claims(self) -> None:
+        """The claims review of the whole library (Ctrl+R)."""
+        from desktop_app.ui.claims_view import ClaimsDialog
+
+        if self.session is None:
+            return
+        dialog = ClaimsDialog(self.session, self.undo_stack, self.show_annotation, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.claims_dialog = dialog
+
+    def show_analysis(self) -> None:
+        """Counts, charts and their exports for the article or the library (Ctrl+Shift+A)."""
+        if self.session is None:
+            return
+        self.analysis_view = self.analysis.open(
+            self.session, self.settings.export_folder or "", self
+        )
+
+    def _on_analysis_exported(self, path: Path) -> None:
+        self.settings.export_folder = str(path.parent)
+        self.show_status(f"Saved {path.name}")
+
+    def on_search_hit(self, hit: SearchHit) -> None:
+        """Open a search hit's article: at its annotation, or with its words selected."""
+        self.open_document(hit.document_id)
+        if hit.annotation_id is not None:
+            self.controller.show_annotation(hit.annotation_id)
+        elif hit.end > hit.start:
+            self.reader.select_span(hit.start, hit.end)
+
+    def show_annotation(self, record: AnnotationRecord) -> None:
+        """Open an annotation's article at it, with the annotation selected in the panel."""
+        self.open_document(record.document_id)
+        self.controller.show_annotation(record.id)
+        self.activateWindow()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -554,16 +608,6 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box
-
-    # -- zoom ----------------------------------------------------------------------------------
-
-    def zoom_by(self, steps: int) -> None:
-        self.reader.set_zoom(self.reader.zoom + steps)
-        self.settings.zoom = self.reader.zoom
-
-    def zoom_reset(self) -> None:
-        self.reader.set_zoom(0)
-        self.settings.zoom = 0
 
     # -- closing -------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from desktop_app.commands.annotation_commands import (
 )
 from desktop_app.core.anchors import anchor_for, trim_span
 from desktop_app.core.highlight_layers import Layer
+from desktop_app.core.reading_colours import UNTAGGED_COLOUR
 from desktop_app.core.records import ANCHOR_ORPHANED, AnnotationRecord, TagRecord
 from desktop_app.core.sentences import Sentence
 from desktop_app.core.tag_toggle import ToggleKind, plan_toggle
@@ -34,7 +35,7 @@ from desktop_app.ui.side_panel import SidePanel
 if TYPE_CHECKING:
     from desktop_app.models.document_session import DocumentSession
 
-UNTAGGED_COLOUR = "#9e9e9e"
+
 STATUS_MS = 6000
 
 
@@ -332,6 +333,15 @@ class ReadingController(QObject):
         sentences = self.session.sentences
         sentence = None if sentences is None else sentences.sentence_at(record.start)
         self._set_focus(sentence, (record.start, record.end))
+
+    def show_annotation(self, annotation_id: int) -> None:
+        """Select an annotation of the open document and bring it into view."""
+        record = None if self.session is None else self.session.annotation(annotation_id)
+        if record is None:
+            return
+        self.panel.select_annotation(record.id)
+        self.on_annotation_selected(record)
+        self.focus_reader()
 
     def focused_annotation(self) -> AnnotationRecord | None:
         """The annotation N and Delete act on: the one selected in the panel."""

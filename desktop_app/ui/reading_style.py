@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QPalette
+
+from desktop_app.core.reading_colours import DARK as DARK  # re-exported for the UI
+from desktop_app.core.reading_colours import LIGHT as LIGHT
+from desktop_app.core.reading_colours import ReadingColours
 
 # Serif faces made for long reading on screens first, then widely installed fallbacks.
 SERIF_FAMILIES = [
@@ -24,30 +28,42 @@ LINE_HEIGHT_PERCENT = 155
 BASE_POINT_SIZE = 13.0
 MIN_ZOOM = -6
 MAX_ZOOM = 12
+# The sizes View › Font… accepts; zoom steps are added to the chosen size.
+MIN_POINT_SIZE = 7.0
+MAX_POINT_SIZE = 32.0
+
+
+Palette = ReadingColours  # the reading surface's colours: LIGHT or DARK
 
 
 @dataclass(frozen=True, slots=True)
-class Palette:
-    """Colours of the reading surface."""
+class FontChoice:
+    """The reader's own reading face and size (View › Font…); empty family means ours."""
 
-    paper: str
-    ink: str
-    muted: str
-    focus: str
-    focus_tint: str
+    family: str = ""
+    point_size: float = BASE_POINT_SIZE
 
 
-LIGHT = Palette(
-    paper="#fbfaf6", ink="#1d1d1b", muted="#6b6a66", focus="#3b5bdb", focus_tint="#e7ebfb"
-)
+def colours_for(palette: QPalette) -> Palette:
+    """The reading colours that match a widget's palette (dark window, dark scheme)."""
+    return DARK if palette.color(QPalette.ColorRole.Window).lightness() < 128 else LIGHT
 
 
-def reading_font(zoom: int = 0) -> QFont:
-    """The body font at the given zoom step (one step is one point)."""
+def reading_font(zoom: int = 0, choice: FontChoice | None = None) -> QFont:
+    """The body font at the given zoom step (one step is one point).
+
+    A chosen family goes first, with our serif list behind it so CJK and emoji still find a
+    face when the chosen one lacks them.
+    """
+    choice = choice or FontChoice()
     font = QFont()
-    font.setFamilies(_available(SERIF_FAMILIES))
+    families = _available(SERIF_FAMILIES)
+    if choice.family:
+        families = [choice.family, *(f for f in families if f != choice.family)]
+    font.setFamilies(families)
     font.setStyleHint(QFont.StyleHint.Serif)
-    font.setPointSizeF(BASE_POINT_SIZE + max(MIN_ZOOM, min(MAX_ZOOM, zoom)))
+    base = min(MAX_POINT_SIZE, max(MIN_POINT_SIZE, choice.point_size))
+    font.setPointSizeF(max(MIN_POINT_SIZE, base + max(MIN_ZOOM, min(MAX_ZOOM, zoom))))
     return font
 
 

@@ -31,10 +31,9 @@ from PySide6.QtWidgets import (
 from desktop_app.core.records import ANCHOR_OK, ANCHOR_ORPHANED, AnnotationRecord
 from desktop_app.models.annotation_list_model import AnnotationListModel, AnnotationRole
 from desktop_app.ui.delegates import PAD, paint_row_background
+from desktop_app.ui.reading_style import colours_for
 
 Index = QModelIndex | QPersistentModelIndex
-NEEDS_REVIEW_COLOUR = "#b26a00"
-ORPHANED_COLOUR = "#b3261e"
 
 
 class NeedsAttention(QSortFilterProxyModel):
@@ -67,7 +66,8 @@ class ReviewDelegate(QStyledItemDelegate):
         badge = QFont(option.font)
         badge.setWeight(QFont.Weight.DemiBold)
         painter.setFont(badge)
-        painter.setPen(QColor(ORPHANED_COLOUR if orphaned else NEEDS_REVIEW_COLOUR))
+        scheme = colours_for(option.palette)
+        painter.setPen(QColor(scheme.error if orphaned else scheme.warning))
         status = (
             "Orphaned: not found in this version"
             if orphaned

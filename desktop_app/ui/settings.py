@@ -1,5 +1,5 @@
-"""The window's remembered state (geometry, panel width, zoom, last export folder) in one
-typed wrapper over QSettings, so keys and types live in one place.
+"""The window's remembered state (geometry, panel width, zoom, colours, reading font, last
+export folder) in one typed wrapper over QSettings, so keys and types live in one place.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 DEFAULT_IMPORT_LIMIT_MB = 20.0
+APPEARANCES = ("system", "light", "dark")
 
 
 class AppSettings:
@@ -52,6 +53,39 @@ class AppSettings:
     @zoom.setter
     def zoom(self, value: int) -> None:
         self._settings.setValue("reader/zoom", int(value))
+
+    @property
+    def appearance(self) -> str:
+        """ "system" (follow the desktop's light or dark), "light" or "dark"."""
+        value = str(self._settings.value("reader/appearance", "system"))
+        return value if value in APPEARANCES else "system"
+
+    @appearance.setter
+    def appearance(self, value: str) -> None:
+        self._settings.setValue("reader/appearance", value if value in APPEARANCES else "system")
+
+    @property
+    def reading_family(self) -> str:
+        """The reading face chosen in View › Font…, or "" for Claimmark's own."""
+        return str(self._settings.value("reader/font_family", "") or "")
+
+    @reading_family.setter
+    def reading_family(self, value: str) -> None:
+        self._settings.setValue("reader/font_family", value)
+
+    @property
+    def reading_size(self) -> float | None:
+        """The reading size in points chosen in View › Font…, or None for the default."""
+        value = self._settings.value("reader/font_size", "")
+        try:
+            size = float(str(value))
+        except ValueError:
+            return None
+        return size if 4 <= size <= 96 else None
+
+    @reading_size.setter
+    def reading_size(self, value: float) -> None:
+        self._settings.setValue("reader/font_size", float(value))
 
     @property
     def import_limit_mb(self) -> float:

@@ -26,17 +26,19 @@ from PySide6.QtWidgets import (
 from desktop_app.core.anchors import anchor_for
 from desktop_app.core.records import ANCHOR_ORPHANED, AnnotationRecord, DocumentSummary
 from desktop_app.core.text_diff import SentenceChange, compare_sentences
+from desktop_app.ui.reading_style import colours_for
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
 
     from desktop_app.models.document_session import DocumentSession
 
+# Mark and label of each kind of change; the background comes from the colour scheme.
 CHANGE_LOOK = {
-    "added": ("+", "#e6f4ea", "Added"),
-    "removed": ("−", "#fce8e6", "Removed"),
-    "edited": ("~", "#fef7e0", "Edited"),
-    "same": (" ", "#ffffff", "Unchanged"),
+    "added": ("+", "Added"),
+    "removed": ("−", "Removed"),
+    "edited": ("~", "Edited"),
+    "same": (" ", "Unchanged"),
 }
 ROLE_CHANGE = Qt.ItemDataRole.UserRole + 1
 ROLE_RECORD = Qt.ItemDataRole.UserRole + 2
@@ -158,7 +160,7 @@ class VersionsDialog(QDialog):
         for change in self._changes:
             if change.kind == "same" and not self.show_unchanged.isChecked():
                 continue
-            mark, colour, label = CHANGE_LOOK[change.kind]
+            mark, label = CHANGE_LOOK[change.kind]
             old = _flat(self._old_text[slice(*change.old_span)]) if change.old_span else ""
             new = _flat(self._new_text[slice(*change.new_span)]) if change.new_span else ""
             text = {
@@ -168,7 +170,12 @@ class VersionsDialog(QDialog):
                 "same": f"   {new}",
             }[change.kind]
             item = QListWidgetItem(text)
-            item.setBackground(QBrush(QColor(colour)))
+            if change.kind != "same":
+                scheme = colours_for(self.palette())
+                colour = {"added": scheme.added, "removed": scheme.removed}.get(
+                    change.kind, scheme.edited
+                )
+                item.setBackground(QBrush(QColor(colour)))
             item.setData(ROLE_CHANGE, change)
             item.setToolTip(label)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{label}: {new or old}")
