@@ -28,6 +28,7 @@ bench: $(STAMP)
 
 screenshot: $(STAMP)
 	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python packaging/make_screenshot.py docs/screenshot.png
+	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python packaging/make_screenshot.py docs/analysis-dark.png analysis
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

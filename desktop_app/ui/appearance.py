@@ -81,6 +81,8 @@ class Appearance(QObject):
         self._light_palette = light_palette(QApplication.palette())
         self._colours: ReadingColours | None = None
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_changed)
+        if self._choice != "system":
+            self._tell_platform()
 
     @property
     def choice(self) -> str:
@@ -100,7 +102,18 @@ class Appearance(QObject):
     def set_choice(self, choice: str) -> None:
         """Follow the system ("system") or force "light" or "dark"."""
         self._choice = choice if choice in APPEARANCE_LABELS else "system"
+        self._tell_platform()
         self.apply()
+
+    def _tell_platform(self) -> None:
+        """Ask the platform for the forced scheme too, so native dialogs match (Qt 6.8+);
+        Unknown hands the choice back to the desktop."""
+        scheme = {"dark": Qt.ColorScheme.Dark, "light": Qt.ColorScheme.Light}.get(
+            self._choice, Qt.ColorScheme.Unknown
+        )
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "setColorScheme"):
+            hints.setColorScheme(scheme)
 
     def apply(self) -> None:
         """Give the application the palette of the wanted scheme (a no-op when it has it)."""

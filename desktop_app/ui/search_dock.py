@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from desktop_app.ui.search_panel import SearchPanel
 
 if TYPE_CHECKING:
     from desktop_app.models.document_session import DocumentSession
     from desktop_app.storage.search_queries import SearchHit
+
+DOCK_WIDTH = 300
 
 
 class SearchDock(QDockWidget):
@@ -59,8 +61,12 @@ class SearchDock(QDockWidget):
         return [] if self.session is None else self.session.store.search(query)
 
     def open_search(self) -> None:
-        """Show the dock with the caret in its field."""
+        """Show the dock with the caret in its field, narrow enough to leave the reader room."""
+        first_time = self.isHidden()
         self.show()
+        window = self.parentWidget()
+        if first_time and isinstance(window, QMainWindow):
+            window.resizeDocks([self], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         self.panel.focus_field()
 
     def close_search(self) -> None:

@@ -39,7 +39,6 @@ QUERIES = {
 }
 
 
-
 def article(number: int, rng: random.Random) -> tuple[str, str]:
     """The title and text of the `number`th variant of the sample article."""
     title, _source, body = sample_article()

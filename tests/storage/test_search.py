@@ -29,7 +29,6 @@ ARTICLE = (
 HOSTILE = ['"', "*", "NEAR(", "NEAR(a b", "AND OR", "-", ":", "^", "a:b", "(", ")", "''", "*tok"]
 
 
-
 @pytest.fixture
 def library(library_path: Path) -> Iterator[LibraryStore]:
     opened = LibraryStore.open(library_path)

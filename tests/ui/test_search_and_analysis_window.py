@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.models.search_model import SearchRole
+
 from gui_actions import import_and_wait
 
 
@@ -75,7 +76,9 @@ def test_results_follow_changes_and_escape_twice_returns_to_the_reader(two_artic
     panel.run_search()
     assert panel.model.rowCount() == 0
     note = app.session.annotations()[0]
-    app.session.set_note(note.document_id, note.id, "A zebra crossing")  # the open results follow the change
+    app.session.set_note(
+        note.document_id, note.id, "A zebra crossing"
+    )  # the open results follow the change
     assert [
         panel.model.index(r).data(SearchRole.Hit).annotation_id
         for r in range(panel.model.rowCount())

@@ -191,7 +191,6 @@ def test_snippet_runs_and_lead_in_trimming() -> None:
 # --- with a real library ------------------------------------------------------------------------
 
 
-
 @pytest.fixture
 def library(library_path: Path) -> Iterator[LibraryStore]:
     opened = LibraryStore.open(library_path)
