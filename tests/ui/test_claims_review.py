@@ -147,3 +147,24 @@ def test_claims_model_needs_no_window(qtmodeltester, store, sample_text):
     model.set_annotations(store.all_annotations())
     qtmodeltester.check(model)
     assert model.index(0, Column.Tags).data() == "trade"
+
+
+def test_removing_a_tag_in_bulk_keeps_the_annotations_untagged_and_undoes(review, monkeypatch):
+    app, dialog = review
+    trade = app.session.tag_for_key(1).id
+    dialog.tag.setCurrentIndex(dialog.tag.findData(trade))
+    dialog.select_rows(list(range(dialog.proxy.rowCount())))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("trade", True))
+    dialog.remove_tag_button.click()
+    everything = app.store.all_annotations()
+    assert len(everything) == 5  # nothing deleted
+    assert not any(trade in a.tag_ids for a in everything)
+    dialog.tag.setCurrentIndex(dialog.tag.findText("untagged"))
+    assert sorted(quotes(dialog)) == [
+        "Consequently, her ad",
+        "Exports rose sharply",
+        "The focus of their s",
+    ]
+    app.window.controller.undo()
+    assert sum(1 for a in app.store.all_annotations() if trade in a.tag_ids) == 3
+    assert quotes(dialog) == []
