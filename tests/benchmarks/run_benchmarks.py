@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import analysis_bench
 import export_bench
 import import_bench
 import reanchor_bench
@@ -65,11 +66,17 @@ def search_1000() -> list[Result]:
     ]
 
 
+def analysis_1000() -> Result:
+    seconds = analysis_bench.measure()
+    return Result("analysis_library_1000", f"{seconds:.2f} s", "< 3 s", seconds < 3)
+
+
 BENCHMARKS: list[Callable[[], Result | list[Result]]] = [
     import_2mb,
     reanchor_10k,
     exports_10k,
     search_1000,
+    analysis_1000,
 ]
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop_app.core.sentences import Sentence, SentenceIndex, split_sentences
+from desktop_app.core.sentences import Sentence, SentenceIndex, pysbd_spans, split_sentences
 
 # conftest.py has a function-scoped autouse fixture; it holds no state hypothesis could leak.
 PROPERTY_SETTINGS = settings(
@@ -293,3 +293,80 @@ def test_sentence_spans_are_clean_ordered_and_cover_the_text(text: str) -> None:
     for sentence in sentences:
         assert index.sentence_at(sentence.start) == sentence
         assert index.sentence_at((sentence.start + sentence.end) // 2) == sentence
+
+
+WORDS = [
+    "the",
+    "Prime",
+    "Minister",
+    "Mr",
+    "Dr",
+    "U.S.",
+    "said",
+    "trade",
+    "talks",
+    "3.5%",
+    "e.g.",
+    "Inc",
+    "Ltd",
+    "Jan",
+    "St",
+    "no",
+    "vs",
+    "etc",
+    "Japan's",
+    "don't",
+    "o'clock",
+    "—",
+    "–",
+    "-",
+    ",",
+    ";",
+    ":",
+    "(",
+    ")",
+    "[",
+    "]",
+    "'",
+    "‘",
+    "’",
+    '"',
+    "“",
+    "”",
+    "東京",
+    "会談",
+    "🙂",
+    "1",
+    "2",
+    "2024",
+    "A",
+    "B",
+]
+
+
+@st.composite
+def one_line(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=20))
+    space = draw(st.sampled_from([" ", "  ", "\t", "\u00a0"]))
+    end = draw(st.sampled_from(["", ".", "?", "!", "。", "…", "...", '."', ".)", " "]))
+    return draw(st.sampled_from(["", " "])) + space.join(words) + end
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(one_line())
+def test_the_one_sentence_shortcut_agrees_with_pysbd(paragraph: str) -> None:
+    assert split_sentences(paragraph) == pysbd_spans(paragraph)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Japan's leader met the U.S. president.",  # an abbreviation: pysbd decides
+        "'Quoted' words open this one.",
+        "It ends twice...",
+        "No closing mark at all",
+        "The talks (in Tokyo) went on.",
+    ],
+)
+def test_the_shortcut_gives_pysbds_spans_on_news_lines(paragraph: str) -> None:
+    assert split_sentences(paragraph) == pysbd_spans(paragraph)
