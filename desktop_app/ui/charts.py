@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop_app.core.highlight_layers import composite, contrast_ratio
 from desktop_app.io.atomic_write import write_bytes_atomically
-from desktop_app.ui.reading_style import LIGHT, interface_font
+from desktop_app.ui.reading_style import DARK, LIGHT, interface_font
 
 MARGIN = 16.0
 GAP = 10.0
@@ -65,11 +65,11 @@ LIGHT_CHART = ChartColours(
     grid="#e6e4dd",
     rule="#a9a69d",
 )
-# The dark paper and ink of the HTML export, so a chart and an exported page agree.
+# The dark reading colours, which the HTML export shares: a chart and a page agree.
 DARK_CHART = ChartColours(
-    paper="#1c1b19",
-    ink="#e8e5de",
-    muted="#a9a59c",
+    paper=DARK.paper,
+    ink=DARK.ink,
+    muted=DARK.muted,
     grid="#36342f",
     rule="#6a675f",
 )

@@ -3,16 +3,12 @@ case and accents ignored; offsets into the original text; hostile queries; Japan
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy.exc import OperationalError
 
 from desktop_app.core.anchors import Anchor, anchor_for
 from desktop_app.core.codebook import TagSpec
 from desktop_app.storage import search_queries
-from desktop_app.storage.library_setup import prepare_library
 from desktop_app.storage.library_store import LibraryStore
 from desktop_app.storage.search_queries import (
     Matcher,
@@ -30,11 +26,9 @@ HOSTILE = ['"', "*", "NEAR(", "NEAR(a b", "AND OR", "-", ":", "^", "a:b", "(", "
 
 
 @pytest.fixture
-def library(library_path: Path) -> Iterator[LibraryStore]:
-    opened = LibraryStore.open(library_path)
-    prepare_library(opened)
-    yield opened
-    opened.close()
+def library(store: LibraryStore) -> LibraryStore:
+    """The shared prepared store (conftest), under the name these tests read best with."""
+    return store
 
 
 def span_of(text: str, quote: str) -> Anchor:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 
-from desktop_app.storage.library_setup import prepare_library
 from desktop_app.storage.library_store import LibraryStore
 from desktop_app.storage.search_queries import SearchHit
 from desktop_app.ui.search_panel import DEBOUNCE_MS, SearchPanel, snippet_runs, trim_lead_in
@@ -192,11 +188,9 @@ def test_snippet_runs_and_lead_in_trimming() -> None:
 
 
 @pytest.fixture
-def library(library_path: Path) -> Iterator[LibraryStore]:
-    opened = LibraryStore.open(library_path)
-    prepare_library(opened)
-    yield opened
-    opened.close()
+def library(store: LibraryStore) -> LibraryStore:
+    """The shared prepared store (conftest), under the name these tests read best with."""
+    return store
 
 
 def test_the_panel_searches_a_real_library(qtbot, library) -> None:
