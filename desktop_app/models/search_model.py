@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop_app.storage.search_queries import SearchHit
+from desktop_app.core.search_hit import SearchHit
 
 Index = QModelIndex | QPersistentModelIndex
 

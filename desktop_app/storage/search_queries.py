@@ -37,19 +37,18 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import TextClause, exists, func, or_, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased
 
+from desktop_app.core.search_hit import HitField as HitField
+from desktop_app.core.search_hit import HitKind as HitKind
+from desktop_app.core.search_hit import Marks as Marks
+from desktop_app.core.search_hit import SearchHit as SearchHit
 from desktop_app.storage.orm import Annotation, Document, Tag, annotation_tags
 from desktop_app.storage.store_base import StoreBase
-
-HitKind = Literal["document", "annotation"]
-# Where the words were found: shown as the hit's kind ("quote", "note", ...).
-HitField = Literal["text", "title", "quote", "note", "speaker", "tag"]
-Marks = tuple[tuple[int, int], ...]
 
 CONTEXT_CHARS = 60  # of a snippet, either side of the hit
 TITLE_WEIGHT = 5.0  # bm25 column weights: a word in the title says more than one in the text
@@ -71,31 +70,6 @@ _UNSEGMENTED = re.compile(
 # Code points whose folded forms are tabulated (Latin, Greek, Cyrillic and their extensions,
 # letter-like symbols, ligatures, full-width forms); others match themselves and their case.
 _FOLDED_RANGES = ((0, 0x3000), (0xA640, 0xA800), (0xFB00, 0xFB50), (0xFF00, 0xFFF0))
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    """One search result.
-
-    `start`/`end` are code points of the document's text: for an annotation hit its span, for a
-    text hit the first match of the query (an empty span at 0 when only the title matched).
-    `snippet` is plain text (about CONTEXT_CHARS characters either side of the match, cut at
-    spaces, "…" where cut) and `marks` the (start, end) spans of the matched words within the
-    snippet, for a delegate to draw in bold: offsets rather than inline markers, because news
-    text holds «», [] and ** of its own. `score` is higher for better hits (negated bm25 for
-    FTS hits, the number of occurrences for substring scans, 0 for tag-name hits).
-    """
-
-    kind: HitKind
-    document_id: int
-    document_title: str
-    start: int
-    end: int
-    snippet: str
-    annotation_id: int | None
-    score: float
-    field: HitField = "text"
-    marks: Marks = ()
 
 
 # -- the query ---------------------------------------------------------------------------------

@@ -15,12 +15,12 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.storage.library_analysis import analyse_store
-from desktop_app.ui.analysis_view import AnalysisView, Scope
 from desktop_app.ui.background import BackgroundTask
 
 if TYPE_CHECKING:
     from desktop_app.core.analysis import Analysis
     from desktop_app.models.document_session import DocumentSession
+    from desktop_app.ui.analysis_view import AnalysisView, Scope
 
 
 class AnalysisLauncher(QObject):
@@ -40,6 +40,8 @@ class AnalysisLauncher(QObject):
 
     def open(self, session: DocumentSession, export_folder: str, parent: QWidget) -> AnalysisView:
         """Show the view: the open article's counts, or the library's when none is open."""
+        from desktop_app.ui.analysis_view import AnalysisView  # charts load on first use
+
         document = session.document
 
         def compute(scope: Scope) -> Analysis | None:

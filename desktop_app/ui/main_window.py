@@ -47,8 +47,8 @@ from desktop_app.ui.side_panel import SidePanel
 
 if TYPE_CHECKING:
     from desktop_app.core.records import AnnotationRecord
+    from desktop_app.core.search_hit import SearchHit
     from desktop_app.models.document_session import DocumentSession
-    from desktop_app.storage.search_queries import SearchHit
     from desktop_app.ui.export_dialog import ExportChoice
 
 

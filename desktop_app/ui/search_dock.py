@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 from desktop_app.ui.search_panel import SearchPanel
 
 if TYPE_CHECKING:
+    from desktop_app.core.search_hit import SearchHit
     from desktop_app.models.document_session import DocumentSession
-    from desktop_app.storage.search_queries import SearchHit
 
 DOCK_WIDTH = 300
 

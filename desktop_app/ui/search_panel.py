@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.search_hit import Marks, SearchHit
 from desktop_app.models.search_model import SearchResultModel, SearchRole, count_text
-from desktop_app.storage.search_queries import Marks, SearchHit
 from desktop_app.ui.delegates import PAD, paint_row_background
 
 Index = QModelIndex | QPersistentModelIndex

@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 
+from desktop_app.core.search_hit import SearchHit
 from desktop_app.storage.library_store import LibraryStore
-from desktop_app.storage.search_queries import SearchHit
 from desktop_app.ui.search_panel import DEBOUNCE_MS, SearchPanel, snippet_runs, trim_lead_in
 
 HITS = [
