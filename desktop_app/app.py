@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.cli import COMMANDS, OneLineParser, UsageError, run_command
+
+if TYPE_CHECKING:
+    from desktop_app.ui.application import ClaimmarkApplication
 
 
 def parse_window_arguments(argv: list[str]) -> tuple[Path | None, Path | None]:
@@ -42,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_window(file: Path | None, database: Path | None) -> int:
     """Show the window and run the event loop until it is closed."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -50,17 +55,51 @@ def run_window(file: Path | None, database: Path | None) -> int:
     from desktop_app.resources import resource_path
     from desktop_app.ui.application import ClaimmarkApplication
     from desktop_app.ui.error_dialog import show_unexpected_error
+    from desktop_app.ui.single_instance import InstanceGuard
 
+    library = database or default_database_path()
+    guard = InstanceGuard(library)
+    if not guard.acquire():
+        if guard.hand_over(file):
+            return 0  # the window already open on this library shows it
+        if not guard.acquire():
+            pid = guard.owner_pid()
+            print(
+                f"desktop-app: {library} is open in another Claimmark window"
+                f"{f' (process {pid})' if pid else ''} that does not answer; close it first.",
+                file=sys.stderr,
+            )
+            return 1
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(resource_path("icon.svg"))))
-    claimmark = ClaimmarkApplication(database or default_database_path(), settings_path())
+    claimmark = ClaimmarkApplication(library, settings_path())
     claimmark.start(file)
-    # After the first paint: the log file is not needed to show the article.
+    # Neither the log file nor the hand-over socket is needed to show the article.
     install_excepthook(show_unexpected_error, start_logging())
+    guard.activationRequested.connect(lambda named: bring_forward(claimmark, named))
+    QTimer.singleShot(0, guard.serve)
     try:
         return app.exec()
     finally:
         claimmark.shutdown()
+        guard.release()
+
+
+def bring_forward(claimmark: ClaimmarkApplication, file: Path | None) -> None:
+    """Another `desktop-app` start on this library: raise the window and open its file."""
+    from PySide6.QtCore import Qt
+
+    window = claimmark.window
+    window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    if file is None:
+        return
+    if claimmark.imports is None:  # still starting: import once the library is open
+        claimmark.ready.connect(lambda: claimmark.import_files([str(file)]))
+    else:
+        claimmark.import_files([str(file)])
