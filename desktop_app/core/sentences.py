@@ -123,11 +123,19 @@ class SentenceIndex:
         return max(bisect_right(self._starts, offset) - 1, 0)
 
     def sentence_at(self, offset: int) -> Sentence | None:
-        """The sentence under `offset`, or None on a blank line or between sentences' spaces."""
+        """The sentence under `offset`, or None on a blank line or between sentences' spaces.
+
+        Where two sentences touch (Japanese and Chinese put no space after 。), the offset is
+        the end of one and the start of the next: it belongs to the one it starts, as J leaves
+        the caret at a sentence's start. The end counts only for a caret just after a sentence.
+        """
+        ending_here = None
         for sentence in self.sentences_in_paragraph(self.paragraph_of(offset)):
-            if sentence.contains(offset):
+            if sentence.start <= offset < sentence.end:
                 return sentence
-        return None
+            if sentence.end == offset:
+                ending_here = sentence
+        return ending_here
 
     def next_sentence(self, current: Sentence | None) -> Sentence | None:
         """The sentence after `current` (the first sentence when `current` is None)."""

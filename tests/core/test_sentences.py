@@ -370,3 +370,14 @@ def test_the_one_sentence_shortcut_agrees_with_pysbd(paragraph: str) -> None:
 )
 def test_the_shortcut_gives_pysbds_spans_on_news_lines(paragraph: str) -> None:
     assert split_sentences(paragraph) == pysbd_spans(paragraph)
+
+
+def test_an_offset_where_two_sentences_touch_belongs_to_the_one_it_starts() -> None:
+    text = "日本の首相は東京にいる。彼は行った！"
+    index = SentenceIndex(text)
+    first, second = list(index)
+    assert first.end == second.start
+    assert index.sentence_at(second.start) == second
+    assert index.sentence_at(first.start) == first
+    # Just after the last sentence (a caret at the end of the line), it is still that sentence.
+    assert index.sentence_at(second.end) == second

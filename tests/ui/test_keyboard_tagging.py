@@ -202,3 +202,32 @@ def test_tag_panel_shows_numbers_and_counts(launch, qtbot):
     assert rows == [("trade", 1, 2), ("security", 2, 1), ("coalition", 3, 0)]
     swatch = model.index(0).data(TagRole.Colour)
     assert isinstance(swatch, QColor) and swatch.name() == app.session.tags[0].colour
+
+
+def test_j_and_k_walk_touching_japanese_sentences_in_the_window(launch, qtbot, tmp_path):
+    # Japanese sentences touch: J leaves the caret at a sentence's start, which is also the
+    # previous sentence's end; the next J must still move on, and K come back.
+    article = tmp_path / "japan.txt"
+    article.write_text("日本の首相は東京にいる。彼は行った！本当に？はい。\n", encoding="utf-8")
+    app = launch(article)
+    text = app.session.document.text
+    reader = app.window.reader
+
+    def current() -> str:
+        sentence = app.window.current_sentence
+        assert sentence is not None
+        return text[sentence.start : sentence.end]
+
+    forward = []
+    for _ in range(4):
+        press(qtbot, reader, "j")
+        forward.append(current())
+    assert forward == ["日本の首相は東京にいる。", "彼は行った！", "本当に？", "はい。"]
+    backward = []
+    for _ in range(3):
+        press(qtbot, reader, "k")
+        backward.append(current())
+    assert backward == ["本当に？", "彼は行った！", "日本の首相は東京にいる。"]
+    press(qtbot, reader, "jj1")
+    (annotation,) = app.session.annotations()
+    assert annotation.exact == "本当に？"
