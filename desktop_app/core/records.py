@@ -119,6 +119,17 @@ class AnnotationRecord:
         """True when re-anchoring left this annotation for the reader to confirm or place."""
         return self.anchor_status != "ok"
 
+    @property
+    def marked_words(self) -> str:
+        """The words the reader marked, for exports to quote.
+
+        An orphan's span only keeps its expected place (a character or so of the new text),
+        so its words are the quote of the version it was carried from.
+        """
+        if self.anchor_status == "orphaned" and self.previous_exact:
+            return self.previous_exact
+        return self.exact
+
 
 def byline(author: str, site: str, published: str, source: str) -> str:
     """The line under a title: "By Ana Ruiz · Example Daily · 12 March 2026", or the source."""

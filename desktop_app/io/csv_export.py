@@ -100,7 +100,7 @@ def _row(
         guard(document.title),
         annotation.start,
         annotation.end,
-        guard(annotation.exact),
+        guard(annotation.marked_words),
         guard(TAG_SEPARATOR.join(tag.name for tag in tags)),
         guard(TAG_SEPARATOR.join(paths)),
         guard(annotation.note),

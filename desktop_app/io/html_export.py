@@ -447,7 +447,7 @@ def _review(entries: Sequence[_Entry], doc_id: str, level: int) -> str:
         note = render_note(entry.annotation.note) if entry.annotation.note.strip() else ""
         items.append(
             f'<li id="n-{entry.uuid}">'
-            f'<blockquote id="a-{entry.uuid}">{_escape(entry.annotation.exact)}</blockquote>'
+            f'<blockquote id="a-{entry.uuid}">{_escape(entry.annotation.marked_words)}</blockquote>'
             f'<p class="note-head"><span class="number">{entry.number}</span> {_chips(entry)} '
             f'<span class="status">{status}</span></p>{_claim(entry.annotation)}{note}</li>'
         )

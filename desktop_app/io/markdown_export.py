@@ -293,15 +293,19 @@ def _entry(
     link = place_link(document, annotation)
     heading = f"{level} {number} · " + (f"[{place}]({link})" if link else place)
     tags = _tags_of(annotation, tags_by_id)
-    blocks = [heading, block_quote(annotation.exact)]
+    blocks = [heading, block_quote(annotation.marked_words)]
     tag_line = " ".join(nested_hashtag(tag, tags_by_id) for tag in tags) or "no tag"
     blocks.append(f"**Tags:** {tag_line}")
     claim = claim_line(annotation)
     if claim:
         blocks.append(claim)
     if annotation.needs_attention:
-        status = "orphaned" if annotation.anchor_status == "orphaned" else "needs review"
-        blocks.append(f"**Status:** {status} (carried from an earlier version)")
+        status = (
+            "orphaned: not found in this version, quoted as the earlier version had it"
+            if annotation.anchor_status == "orphaned"
+            else "needs review (carried from an earlier version)"
+        )
+        blocks.append(f"**Status:** {status}")
     if annotation.note.strip():
         blocks += ["**Note:**", escape_inline(annotation.note)]
     return blocks

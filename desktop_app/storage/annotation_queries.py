@@ -234,9 +234,9 @@ class AnnotationQueries(StoreBase):
 
         One transaction for all of them (10,000 take well under a second), so a new version
         either has every carried annotation or none; with `link_to`, the same transaction makes
-        `document_id` the next version of that document. Notes, tags and creation times go
-        along; each copy remembers the annotation it came from and how sure its placement is.
-        Both documents must still be in the library (not deleted meanwhile).
+        `document_id` the next version of that document. Notes, tags, claim fields and creation
+        times go along; each copy remembers the annotation it came from and how sure its
+        placement is. Both documents must still be in the library (not deleted meanwhile).
         """
         now = utc_now()
         with Session(self.engine) as session, session.begin():
@@ -260,6 +260,9 @@ class AnnotationQueries(StoreBase):
                         prefix=placement.anchor.prefix,
                         suffix=placement.anchor.suffix,
                         note=source.note,
+                        stance=source.stance,
+                        speaker=source.speaker,
+                        checkworthiness=source.checkworthiness,
                         created=source.created,
                         updated=now,
                         anchor_status=placement.status,

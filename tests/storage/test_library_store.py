@@ -529,3 +529,39 @@ def test_carrying_onto_a_deleted_version_stores_nothing(
     assert store.document(new.id).version_number == 1
     report = carry_annotations(store, old.id, new.id, link=True)
     assert report.total == 1 and store.document(new.id).version_number == 2
+
+
+def test_a_new_version_carries_claim_fields_and_an_orphan_keeps_its_words(
+    store: LibraryStore, sample_text: str
+) -> None:
+    from desktop_app.io.exports import render
+    from desktop_app.storage.version_carrying import carry_annotations
+
+    lines = sample_text.split("\n")
+    old = store.add_document("v1", "v1.txt", sample_text)
+    trade = store.tags()[0].id
+    kept_start = sample_text.index(lines[1])
+    gone_start = sample_text.index(lines[2])
+    kept = store.create_annotation(
+        old.id, anchor_for(sample_text, kept_start, kept_start + len(lines[1])), [trade]
+    )
+    gone = store.create_annotation(
+        old.id, anchor_for(sample_text, gone_start, gone_start + len(lines[2])), [trade]
+    )
+    store.set_claim_fields(kept.id, "supports", "Sanae Takaichi", 4)
+    store.set_claim_fields(gone.id, "opposes", "A minister", 2)
+    new_text = "\n".join(line for i, line in enumerate(lines) if i != 2)
+    new = store.add_document("v2", "v2.txt", new_text)
+    carry_annotations(store, old.id, new.id, link=True)
+
+    carried = {a.previous_exact: a for a in store.annotations(new.id)}
+    assert set(carried) == {lines[1], lines[2]}
+    assert (carried[lines[1]].stance, carried[lines[1]].speaker) == ("supports", "Sanae Takaichi")
+    assert carried[lines[1]].checkworthiness == 4
+    orphan = carried[lines[2]]
+    assert orphan.anchor_status == "orphaned"
+    assert (orphan.stance, orphan.speaker, orphan.checkworthiness) == ("opposes", "A minister", 2)
+    assert orphan.marked_words == lines[2] != orphan.exact
+    for format_name in ("markdown", "csv", "html"):
+        exported = render(store, format_name, [new.id]).data.decode("utf-8")
+        assert lines[2].split(",")[0] in exported, format_name
