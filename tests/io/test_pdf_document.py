@@ -226,3 +226,23 @@ def test_pypdf_loads_only_when_a_pdf_is_read() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_damaged_pdf_is_refused_in_one_line_without_pypdf_chatter(
+    qapp: object, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    whole = pdf_file(tmp_path / "whole.pdf", [["The talks went on.", "Nobody left."]])
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(whole.read_bytes()[: len(whole.read_bytes()) * 2 // 3])
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "import", str(damaged), "--db", str(tmp_path / "l")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "damaged.pdf" in result.stderr, result.stderr

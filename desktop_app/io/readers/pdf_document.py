@@ -11,6 +11,7 @@ running headers at the page edges are dropped. It is a best effort: the note say
 from __future__ import annotations
 
 import io
+import logging
 import re
 import struct
 import unicodedata
@@ -144,10 +145,17 @@ def _malformed() -> tuple[type[BaseException], ...]:
     )
 
 
+_SILENT = logging.NullHandler()
+
+
 def _open(path: Path, data: bytes) -> tuple[Any, list[Any]]:
     """The reader and its pages, decrypted if the file opens without a password."""
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError
+
+    # pypdf logs what it repairs in a damaged file ("incorrect startxref pointer"); with no
+    # handler of its own, Python would print that on stderr beside our one-line reason.
+    logging.getLogger("pypdf").addHandler(_SILENT)
 
     try:
         reader = PdfReader(io.BytesIO(data))
