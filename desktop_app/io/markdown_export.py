@@ -220,6 +220,7 @@ def export_markdown_bundle(bundle: ExportBundle, grouping: Grouping = "reading")
     lines = [
         "---",
         f"title: {yaml_scalar(title)}",
+        *([f"source: {yaml_scalar(bundle.documents[0].source)}"] if single else []),
         f"exported_at: {yaml_scalar(utc_timestamp(bundle.exported_at))}",
         f"documents: {len(bundle.documents)}",
         f"annotations: {bundle.annotation_count}",

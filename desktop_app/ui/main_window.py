@@ -531,7 +531,8 @@ class MainWindow(QMainWindow):
             if not chosen:
                 return
             targets = [
-                (Path(chosen) / f"{file_stem(d.title)}{export_format.suffix}", [d.id])
+                # The id keeps two articles with one title from overwriting each other.
+                (Path(chosen) / f"{file_stem(d.title)}-{d.id}{export_format.suffix}", [d.id])
                 for d in session.store.documents()
             ]
             existing = [t for t, _ in targets if t.exists()]
@@ -553,7 +554,10 @@ class MainWindow(QMainWindow):
                 return
             target = Path(path)
             if target.suffix.lower() != export_format.suffix:
+                # The dialog asked about the name as typed; the suffix makes it another file.
                 target = target.with_name(target.name + export_format.suffix)
+                if target.exists() and not self._confirm_replace([target]):
+                    return
             targets = [(target, ids)]
         options = ExportOptions(grouping=choice.grouping)
         report: list[str] = []
@@ -588,7 +592,9 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             "Replace files?",
-            f"{len(existing)} of these files exist already ({names}). Replace them?",
+            f"{len(existing)} of these files exist already ({names}). Replace them?"
+            if len(existing) > 1
+            else f"{names} exists already. Replace it?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

@@ -266,3 +266,14 @@ def test_claim_fields_follow_the_tags_line_in_either_grouping() -> None:
         index = blocks.index("**Tags:** #security")
         assert blocks[index + 1].startswith("**Claim:** opposes")
     assert first.canonical_url  # the claim line does not disturb the links back
+
+
+def test_front_matter_names_the_title_source_and_export_time_of_one_article() -> None:
+    doc = replace(document(1, "Talks went on. Nobody left."), source='C:\\notes\\"talks".txt')
+    bundle = ExportBundle((doc,), {}, TAGS, NOW)
+    front = export_markdown_bundle(bundle).split("\n---\n", 1)[0]
+    assert 'title: "Article 1"' in front
+    assert 'source: "C:\\\\notes\\\\\\"talks\\".txt"' in front
+    assert "exported_at:" in front
+    library = ExportBundle((doc, document(2, "Other.")), {}, TAGS, NOW)
+    assert "source:" not in export_markdown_bundle(library).split("\n---\n", 1)[0]

@@ -70,9 +70,11 @@ def test_each_article_to_its_own_file_asks_before_replacing(launch, qtbot, tmp_p
     choice = ExportChoice("html", "each", "reading")
     app.window.export(choice)
     pages = sorted(p.name for p in folder.iterdir())
+    ids = {d.title: d.id for d in app.store.documents()}
+    sample_title = "Takaichi faces her first big test as Trump arrives in Tokyo"
     assert pages == [
-        "Takaichi-faces-her-first-big-test-as-Trump-arrives-in-Tokyo.html",
-        "second.html",
+        f"Takaichi-faces-her-first-big-test-as-Trump-arrives-in-Tokyo-{ids[sample_title]}.html",
+        f"second-{ids['second']}.html",
     ]
     asked = []
     monkeypatch.setattr(
@@ -80,10 +82,48 @@ def test_each_article_to_its_own_file_asks_before_replacing(launch, qtbot, tmp_p
         "question",
         lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel,
     )
-    (folder / "second.html").write_text("keep me")
+    kept = folder / f"second-{ids['second']}.html"
+    kept.write_text("keep me")
     app.window.export(choice)
     assert asked and "2 of these files exist" in asked[0]
-    assert (folder / "second.html").read_text() == "keep me"  # cancelled: nothing replaced
+    assert kept.read_text() == "keep me"  # cancelled: nothing replaced
+
+
+def test_articles_with_one_title_each_get_their_own_file(launch, qtbot, tmp_path, monkeypatch):
+    app = launch()
+    # The second "same" looks like a new version of the first: keep them separate articles.
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    for folder_name in ("a", "b"):
+        (tmp_path / folder_name).mkdir()
+        same = tmp_path / folder_name / "same.txt"
+        same.write_text(f"Article from {folder_name}. It says things.\n")
+        import_and_wait(qtbot, app, same)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    app.window.export(ExportChoice("csv", "each", "reading"))
+    assert len(list(folder.iterdir())) == len(app.store.documents()) == 3
+
+
+def test_a_name_typed_without_its_suffix_asks_before_replacing_the_suffixed_file(
+    launch, qtbot, tmp_path, monkeypatch
+):
+    app = launch()
+    tag_some(qtbot, app)
+    existing = tmp_path / "notes.json"
+    existing.write_text("keep me")
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "notes"), "")
+    )
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel,
+    )
+    app.window.export(ExportChoice("json", "document", "reading"))
+    assert asked == ["notes.json exists already. Replace it?"]
+    assert existing.read_text() == "keep me"
 
 
 def test_a_qdpx_export_reports_what_it_cannot_carry_and_drops_back_in(
