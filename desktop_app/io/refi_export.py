@@ -14,6 +14,12 @@ every selection after an emoji or an astral CJK character.
 GUIDs are stable, so that exporting the same library twice gives the same file and an import can
 recognise what it has seen: annotations keep their uuid, while tags, documents and the user get
 name-based (uuid5) GUIDs over the tag name, the SHA-256 of the text and the user name.
+
+Nesting Codes fixes the order of siblings, but not where a nested tag sits among its parent's
+siblings in the panel (the order the 1-9 keys follow): `alpha`, `beta`, `alpha › child` nests as
+`alpha(child)`, `beta`. When the panel order differs from that tree order, the export adds a
+Set (`ORDER_SET_NAME`, GUID `ORDER_SET_GUID`) listing every Code in panel order; the importer
+restores the order from it, and other tools show it as an ordinary code set.
 """
 
 from __future__ import annotations
@@ -49,6 +55,13 @@ INTERNAL_SCHEME = "internal://"
 ORIGIN = f"{APP_NAME} {__version__}"
 # Fixed forever: every name-based GUID of every export derives from it.
 GUID_NAMESPACE = uuid.UUID("6f0d7a1e-3c52-5b8e-9a4d-2e61c0b7f3a9")
+# The Set that carries the panel order when nesting alone cannot (see the module docstring).
+ORDER_SET_GUID = str(uuid.uuid5(GUID_NAMESPACE, "set:tag panel order"))
+ORDER_SET_NAME = f"{APP_NAME} tag order"
+ORDER_SET_DESCRIPTION = (
+    f"The order of the tags in {APP_NAME}'s panel, which nesting alone cannot show. "
+    f"{APP_NAME} reads it back on import; other tools may ignore it."
+)
 # How much of a quote names its selection (the full span is in the text itself).
 SELECTION_NAME_CHARS = 60
 # XML 1.0 cannot hold other characters at all, not even as references.
@@ -132,6 +145,9 @@ def export_qdpx(bundle: ExportBundle, user_name: str = "Claimmark user") -> tupl
             guid = _unique(source_guid(document.text), seen)
             files.append((f"{SOURCES_FOLDER}{guid}.txt", _encoded_text(document.text, losses)))
             _append_source(sources, document, guid, user, bundle, losses)
+    if _order_needs_a_set(bundle.tags):
+        sets = _sub(root, PROJECT_NS, "Sets")
+        _append_order_set(sets, PROJECT_NS, bundle.tags, member_attribute="targetGUID")
     project = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     archive = _zip([(PROJECT_FILE, project), *files], bundle.exported_at)
     return archive, _loss_lines(losses)
@@ -146,6 +162,10 @@ def export_qdc(tags: Sequence[TagRecord]) -> bytes:
     root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
     root.set("origin", ORIGIN)
     _append_codes(root, CODEBOOK_NS, tags, _Losses())
+    if _order_needs_a_set(tags):
+        sets = _sub(root, CODEBOOK_NS, "Sets")
+        # The codebook schema names a member by `guid`, the project schema by `targetGUID`.
+        _append_order_set(sets, CODEBOOK_NS, tags, member_attribute="guid")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -181,6 +201,22 @@ def _append_codes(
         if tag.description.strip():
             _sub(code, ns, "Description").text = losses.xml_safe(tag.description)
         elements[tag.id] = code
+
+
+def _order_needs_a_set(tags: Sequence[TagRecord]) -> bool:
+    """True when the panel order is not the order the nested Codes are written in."""
+    tree = [tag.id for tag, _depth in codebook_tree(tags)]
+    return tree != [tag.id for tag in sorted(tags, key=_panel_order)]
+
+
+def _append_order_set(
+    sets: etree._Element, ns: str, tags: Sequence[TagRecord], *, member_attribute: str
+) -> None:
+    """The Set listing every Code in panel order (one MemberCode per tag)."""
+    order = _sub(sets, ns, "Set", guid=ORDER_SET_GUID, name=ORDER_SET_NAME)
+    _sub(order, ns, "Description").text = ORDER_SET_DESCRIPTION
+    for tag in sorted(tags, key=_panel_order):
+        _sub(order, ns, "MemberCode", **{member_attribute: code_guid(tag.name)})
 
 
 def _append_source(

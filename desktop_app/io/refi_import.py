@@ -1,7 +1,9 @@
 """Importing REFI-QDA 1.0 projects (`.qdpx`) and codebooks (`.qdc`) into the library.
 
 Codes become tags (matched to existing tags by name, without case; a new tag from a nested code
-is nested under the tag of its parent code, while tags the library has keep their place),
+is nested under the tag of its parent code, while tags the library has keep their place; new
+tags are added in the order of our own export's tag-order Set when the file has one that lists
+every code, else in the file's depth-first order),
 TextSources become documents (or find the document with the same text), and PlainTextSelections
 become annotations with their codes as tags and their Description (and any Notes they refer to)
 as the note. Positions are Unicode code points, end exclusive, as in our own export.
@@ -29,10 +31,22 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from desktop_app.core.anchors import anchor_for
-from desktop_app.core.codebook import MAX_TAG_NAME, TagSpec, load_default_codebook, next_colour
+from desktop_app.core.codebook import (
+    MAX_TAG_NAME,
+    CodebookError,
+    TagSpec,
+    load_default_codebook,
+    next_colour,
+)
 from desktop_app.core.records import AnnotationRecord
 from desktop_app.core.text_normalise import normalise_text
-from desktop_app.io.refi_export import CODEBOOK_NS, INTERNAL_SCHEME, PROJECT_FILE, PROJECT_NS
+from desktop_app.io.refi_export import (
+    CODEBOOK_NS,
+    INTERNAL_SCHEME,
+    ORDER_SET_GUID,
+    PROJECT_FILE,
+    PROJECT_NS,
+)
 from desktop_app.resources import resource_path
 from desktop_app.storage.annotation_queries import NewAnnotation
 
@@ -107,7 +121,8 @@ def import_qdc(store: LibraryStore, data: bytes | Path) -> int:
     ns = etree.QName(root).namespace or CODEBOOK_NS
     codes = _Parsed(ns=ns)
     _collect_codes(root, codes)
-    return _write(store, _Plan(codes=codes.codes, notes=codes.notes()), "").tags_added
+    ordered = _in_panel_order(codes.codes, root.find(codes.q("Sets")), codes, "guid")
+    return _write(store, _Plan(codes=ordered, notes=codes.notes()), "").tags_added
 
 
 def _open_archive(path_or_bytes: Path | str | bytes) -> zipfile.ZipFile:
@@ -312,10 +327,12 @@ def _plan_project(root: etree._Element, texts: _ArchiveTexts) -> _Plan:
         ("Links", "links"),
         ("Graphs", "graphs"),
     ):
-        if root.find(parsed.q(section)) is not None:
+        element = root.find(parsed.q(section))
+        if element is not None and not (section == "Sets" and _only_the_order_set(element)):
             parsed.ignored_sections.append(label)
+    codes = _in_panel_order(parsed.codes, root.find(parsed.q("Sets")), parsed, "targetGUID")
     return _Plan(
-        codes=parsed.codes,
+        codes=codes,
         sources=parsed.sources,
         out_of_range=parsed.out_of_range,
         skipped_selections=parsed.skipped_selections,
@@ -344,6 +361,39 @@ def _collect_codes(parent: etree._Element, parsed: _Parsed, parent_guid: str = "
                 )
             )
         _collect_codes(code, parsed, guid or parent_guid)
+
+
+def _in_panel_order(
+    codes: list[_Code], sets: etree._Element | None, parsed: _Parsed, member_attribute: str
+) -> list[_Code]:
+    """`codes` in the order of our export's tag-order Set, when it lists each of them once.
+
+    A Set another tool has left stale (a code added, removed or listed twice) says nothing
+    reliable about the new codebook: then the file's depth-first order stands.
+    """
+    order_set = None
+    for candidate in sets.findall(parsed.q("Set")) if sets is not None else ():
+        if _norm_guid(candidate.get("guid")) == ORDER_SET_GUID:
+            order_set = candidate
+            break
+    if order_set is None:
+        return codes
+    members = [
+        _norm_guid(member.get(member_attribute))
+        for member in order_set.findall(parsed.q("MemberCode"))
+    ]
+    rank = {guid: index for index, guid in enumerate(members)}
+    if len(rank) != len(members) or set(rank) != {code.guid for code in codes}:
+        return codes
+    if len(codes) != len(rank):
+        return codes  # two codes with one GUID: no order can name them apart
+    return sorted(codes, key=lambda code: rank[code.guid])
+
+
+def _only_the_order_set(sets: etree._Element) -> bool:
+    """True when `Sets` holds nothing but our tag-order Set (which the import uses)."""
+    found = [s for s in sets if isinstance(s.tag, str)]
+    return len(found) == 1 and _norm_guid(found[0].get("guid")) == ORDER_SET_GUID
 
 
 def _project_notes(root: etree._Element, parsed: _Parsed, texts: _ArchiveTexts) -> dict[str, str]:
@@ -503,14 +553,16 @@ def _write_tags(
 ) -> tuple[dict[str, int], int, int]:
     """Map each code GUID to a tag id, adding the tags the library lacks.
 
-    A tag added for a nested code goes under the tag its parent code maps to (parents come
-    first in `codes`); the library's own tags are matched as they are, never moved.
+    Tags are added in the order of `codes`. A tag added for a nested code goes under the tag
+    its parent code maps to, once that is known (in panel order a child may come before its
+    parent); the library's own tags are matched as they are, never moved.
     """
     existing = {tag.name.casefold(): tag.id for tag in store.tags()}
     colours = [tag.colour for tag in store.tags()]
     palette = load_default_codebook(resource_path("codebook.json")).palette
     tag_of: dict[str, int] = {}
     matched: set[int] = set()
+    later: list[tuple[int, str]] = []  # (new tag id, parent code GUID) for parents added after
     for code in codes:
         key = code.name.casefold()
         if key in existing:
@@ -520,10 +572,18 @@ def _write_tags(
             colour = code.colour or next_colour(palette, colours)
             parent_id = tag_of.get(code.parent) if code.parent else None
             tag = store.add_tag(TagSpec(code.name, colour, code.description), parent_id=parent_id)
+            if code.parent and parent_id is None:
+                later.append((tag.id, code.parent))
             written.tags.append(tag.id)
             colours.append(tag.colour)
             existing[key] = tag.id
         tag_of[code.guid] = existing[key]
+    for tag_id, parent_guid in later:
+        parent_id = tag_of.get(parent_guid)
+        if parent_id is not None and parent_id != tag_id:
+            # Codes merged by name could make a loop, which the store refuses: stay on top.
+            with suppress(CodebookError):
+                store.set_tag_parent(tag_id, parent_id)
     return tag_of, len(written.tags), len(matched)
 
 

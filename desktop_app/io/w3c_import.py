@@ -14,9 +14,14 @@ guess. Annotations the library already has (same id) are counted and skipped.
 
 The claim fields of Claimmark's exports (`claimmark:stance`, `claimmark:speaker`,
 `claimmark:checkworthiness`) come back with their annotations; a value Claimmark would not store
-(an unknown stance, a check-worthiness outside 1 to 5) is left out. Tags the library lacks are
-added with the exported colour and description, and nested under the exported `parent` when that
-tag is in the library or is added by the same import.
+(an unknown stance, a check-worthiness outside 1 to 5) is left out.
+
+The exported codebook (`claimmark:codebook`) comes back whole: every tag of it that the library
+lacks is added, whether or not an annotation uses it, in the exported order (after the library's
+own tags), with its colour and description, and nested under its exported `parent` when that
+tag is in the library or is added by the same import. Tags are matched by name without case, as
+tag names are unique in a library; the library's own tags are never changed. Tags that
+annotations use but the codebook does not list (other tools' files) are added after them.
 """
 
 from __future__ import annotations
@@ -594,20 +599,34 @@ def _tag_names(found: Sequence[_Found]) -> list[str]:
     return list(names.values())
 
 
-def _ensure_tags(
-    store: LibraryStore, names: Sequence[str], codebook: Mapping[str, Mapping[str, Any]]
-) -> tuple[dict[str, int], list[str]]:
-    """Tag ids by folded name for `names`, adding the missing tags (codebook order first).
+def _wanted_tags(used: Sequence[str], codebook: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Every codebook tag in codebook order, then the used tags the codebook does not list.
 
-    A tag added here goes under its exported parent when the library has that tag or this
-    import adds it too; tags already in the library keep their place in its codebook.
+    A codebook entry whose name Claimmark cannot store is left out (an annotation using it has
+    been reported as not placed already).
+    """
+    names: list[str] = []
+    for entry in codebook.values():
+        with suppress(CodebookError):
+            names.append(clean_tag_name(entry["name"]))
+    listed = {n.casefold() for n in names}
+    return names + [n for n in used if n.casefold() not in listed]
+
+
+def _ensure_tags(
+    store: LibraryStore, used: Sequence[str], codebook: Mapping[str, Mapping[str, Any]]
+) -> tuple[dict[str, int], list[str]]:
+    """Tag ids by folded name, adding every codebook tag and every `used` tag the library lacks.
+
+    They are added in codebook order (then the used tags it does not list), so an import into
+    an empty library restores the exported order exactly. A tag added here goes under its
+    exported parent when the library has that tag or this import adds it too; tags already in
+    the library keep their place in its codebook.
     """
     existing = store.tags()
     ids = {t.name.casefold(): t.id for t in existing}
     used_colours = [t.colour for t in existing]
-    order = list(codebook)
-    missing = [n for n in names if n.casefold() not in ids]
-    missing.sort(key=lambda n: order.index(n.casefold()) if n.casefold() in order else len(order))
+    missing = [n for n in _wanted_tags(used, codebook) if n.casefold() not in ids]
     palette = load_default_codebook(resource_path("codebook.json")).palette
     created: list[str] = []
     later: list[tuple[int, str]] = []  # (tag id, folded parent name) for parents added after

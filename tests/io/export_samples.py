@@ -21,6 +21,7 @@ characters but tab and line feed), so every format can carry it.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,7 +31,7 @@ from desktop_app.core.codebook import TagSpec, load_default_codebook
 from desktop_app.core.records import ANCHOR_NEEDS_REVIEW, AnnotationRecord
 from desktop_app.io.export_bundle import ExportBundle, collect_bundle
 from desktop_app.resources import resource_path, sample_article
-from desktop_app.storage.library_store import LibraryStore
+from desktop_app.storage.library_store import LibraryStore, NewAnnotation
 
 EXPORTED_AT = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
@@ -259,3 +260,100 @@ def sample_bundle(
 ) -> ExportBundle:
     """The export bundle of `ids` (default: every document) at a fixed export time."""
     return collect_bundle(store, ids, exported_at)
+
+
+# ---- a codebook whose order nesting alone cannot show --------------------------------------------
+
+# (name, colour, description, parent name or None), in panel order. `child` sits under `alpha` but
+# after `beta`; `unused` is on no annotation; `kid` comes before its parent `folder`, which is on
+# no annotation itself.
+ORDERED_CODEBOOK: tuple[tuple[str, str, str, str | None], ...] = (
+    ("alpha", "#112233", "The first tag.", None),
+    ("beta", "#445566", "", None),
+    ("child", "#778899", "Nested under alpha, listed after beta.", "alpha"),
+    ("unused", "#aabbcc", "On no annotation at all.", None),
+    ("kid", "#ddeeff", "Listed before its parent.", "folder"),
+    ("folder", "#123456", "A parent whose only use is its child.", None),
+)
+ORDERED_TEXT = (
+    "Alpha says tariffs rose by 10% in May.\n"
+    "Beta replies that 😀 prices fell 𠮷 instead.\n"
+    "A third line, about a child claim.\n"
+)
+# (quote, tag names, note, (stance, speaker, check-worthiness), created, updated); times carry
+# microseconds so that a round trip that cuts them to seconds shows.
+ORDERED_ANNOTATIONS: tuple[
+    tuple[str, tuple[str, ...], str, tuple[str, str, int | None], datetime, datetime], ...
+] = (
+    (
+        "Alpha says tariffs rose",
+        ("alpha", "child"),
+        'A note with <markup> & "quotes".',
+        ("supports", "Ana Ruiz", 4),
+        datetime(2026, 3, 4, 5, 6, 7, 123456, tzinfo=UTC),
+        datetime(2026, 3, 5, 8, 9, 10, 654321, tzinfo=UTC),
+    ),
+    (
+        "prices fell 𠮷 instead",
+        ("beta",),
+        "",
+        ("opposes", "", None),
+        datetime(2026, 3, 4, 5, 6, 8, 500000, tzinfo=UTC),
+        datetime(2026, 3, 4, 5, 6, 8, 500000, tzinfo=UTC),
+    ),
+    (
+        "about a child claim",
+        ("kid",),
+        "line one\nline two",
+        ("", "高市 早苗", 2),
+        datetime(2026, 3, 4, 5, 6, 9, 1, tzinfo=UTC),
+        datetime(2026, 3, 4, 5, 6, 9, 1, tzinfo=UTC),
+    ),
+)
+
+
+def add_ordered_document(store: LibraryStore) -> int:
+    """Add the document the ordered-codebook annotations sit on; its id."""
+    return store.add_document("Ordered codebook", "ordered.txt", ORDERED_TEXT).id
+
+
+def make_ordered_library(store: LibraryStore) -> int:
+    """Fill an empty-codebook `store` with ORDERED_CODEBOOK (exactly that panel order) and the
+    ORDERED_ANNOTATIONS, with their times and claim fields; the document's id."""
+    assert not store.tags(), "the ordered codebook needs a library without tags"
+    ids: dict[str, int] = {}
+    for name, colour, description, _parent in ORDERED_CODEBOOK:
+        ids[name] = store.add_tag(TagSpec(name, colour, description)).id
+    for name, _colour, _description, parent in ORDERED_CODEBOOK:
+        if parent is not None:
+            store.set_tag_parent(ids[name], ids[parent])
+    document_id = add_ordered_document(store)
+    text = store.document(document_id).text
+    store.add_annotations(
+        [
+            NewAnnotation(
+                document_id=document_id,
+                uuid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"ordered:{quote}")),
+                anchor=anchor_for(text, text.index(quote), text.index(quote) + len(quote)),
+                tag_ids=tuple(ids[n] for n in tag_names),
+                note=note,
+                created=created,
+                updated=updated,
+                stance=claim[0],
+                speaker=claim[1],
+                checkworthiness=claim[2],
+            )
+            for quote, tag_names, note, claim, created, updated in ORDERED_ANNOTATIONS
+        ]
+    )
+    return document_id
+
+
+def codebook_rows(store: LibraryStore) -> list[tuple[str, str, str, str | None]]:
+    """The codebook as ORDERED_CODEBOOK writes it: panel order, parents by name."""
+    tags = store.tags()
+    names = {t.id: t.name for t in tags}
+    return [
+        (t.name, t.colour, t.description, names.get(t.parent_id) if t.parent_id else None)
+        for t in tags
+    ]

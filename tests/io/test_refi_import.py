@@ -8,20 +8,34 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from export_samples import (
+    ORDERED_ANNOTATIONS,
+    ORDERED_CODEBOOK,
+    ORDERED_TEXT,
+    codebook_rows,
+    make_ordered_library,
+)
 from lxml import etree
 from lxml.builder import ElementMaker
-from test_refi_export import EXPORTED_AT, build_library, tag_tree
+from test_refi_export import EXPORTED_AT, build_library, project_of, tag_tree, validate
 
 from desktop_app.core.codebook import TagSpec
 from desktop_app.core.records import AnnotationRecord, DocumentSummary, TagRecord
 from desktop_app.io.export_bundle import collect_bundle
-from desktop_app.io.refi_export import PROJECT_NS, export_qdc, export_qdpx
+from desktop_app.io.refi_export import (
+    CODEBOOK_NS,
+    ORDER_SET_GUID,
+    PROJECT_NS,
+    code_guid,
+    export_qdc,
+    export_qdpx,
+)
 from desktop_app.io.refi_import import (
     RefiImportError,
     RefiImportReport,
@@ -217,6 +231,97 @@ def test_codebook_round_trip(library: LibraryStore, empty: LibraryStore) -> None
         import_qdc(empty, b"<CodeBook")
     with pytest.raises(RefiImportError):
         import_qdc(empty, project())
+
+
+@pytest.fixture
+def ordered(tmp_path: Path) -> Iterator[LibraryStore]:
+    """A library with ORDERED_CODEBOOK (a child after its parent's sibling, a child before its
+    unused parent, an unused tag) and ORDERED_ANNOTATIONS."""
+    store = LibraryStore.open(tmp_path / "ordered.db")
+    make_ordered_library(store)
+    yield store
+    store.close()
+
+
+def test_the_codebook_order_and_every_annotation_round_trip_into_an_empty_library(
+    ordered: LibraryStore, empty: LibraryStore, tmp_path: Path
+) -> None:
+    archive, losses = export_qdpx(collect_bundle(ordered, None, EXPORTED_AT))
+    path = tmp_path / "ordered.qdpx"
+    path.write_bytes(archive)
+    assert validate(path).returncode == 0, validate(path).stdout
+
+    report = import_qdpx(empty, path)
+
+    assert report.notes == ()  # the tag-order Set is ours: not reported as "sets not imported"
+    assert (report.tags_added, report.annotations_added) == (6, len(ORDERED_ANNOTATIONS))
+    assert codebook_rows(empty) == list(ORDERED_CODEBOOK)
+    assert [t.position for t in empty.tags()] == list(range(len(ORDERED_CODEBOOK)))
+    (document,) = empty.documents()
+    names = {t.id: t.name for t in empty.tags()}
+    original = {a.uuid: a for a in ordered.annotations(ordered.documents()[0].id)}
+    for annotation in empty.annotations(document.id):
+        source = original[annotation.uuid]
+        assert (annotation.exact, annotation.start, annotation.end, annotation.note) == (
+            source.exact,
+            source.start,
+            source.end,
+            source.note,
+        )
+        assert sorted(names[t] for t in annotation.tag_ids) == sorted(
+            names_of(ordered, source.tag_ids)
+        )
+        # REFI-QDA has no claim fields (the export says so) and Claimmark writes its times to
+        # the second, as other tools expect.
+        assert (annotation.stance, annotation.speaker, annotation.checkworthiness) == ("", "", None)
+        assert annotation.created == source.created.replace(microsecond=0)
+        assert annotation.updated == source.updated.replace(microsecond=0)
+    assert len(empty.annotations(document.id)) == len(original)
+    assert any("Claim fields" in line for line in losses)
+    assert empty.document(document.id).text == ORDERED_TEXT
+
+
+def names_of(store: LibraryStore, tag_ids: Sequence[int]) -> list[str]:
+    names = {t.id: t.name for t in store.tags()}
+    return [names[t] for t in tag_ids]
+
+
+def test_the_order_set_lists_every_code_in_panel_order_only_when_nesting_cannot(
+    ordered: LibraryStore, library: LibraryStore, tmp_path: Path
+) -> None:
+    root, _ = project_of(export_qdpx(collect_bundle(ordered, None, EXPORTED_AT))[0])
+    (order,) = root.iterfind(f"{{{PROJECT_NS}}}Sets/{{{PROJECT_NS}}}Set")
+    assert order.get("guid") == ORDER_SET_GUID
+    members = [m.get("targetGUID") for m in order.iterfind(f"{{{PROJECT_NS}}}MemberCode")]
+    assert members == [code_guid(name) for name, *_ in ORDERED_CODEBOOK]
+    # Where the panel order is the tree order (tariffs right after trade), nothing is added.
+    plain, _ = project_of(export_qdpx(collect_bundle(library, None, EXPORTED_AT))[0])
+    assert plain.find(f"{{{PROJECT_NS}}}Sets") is None
+    qdc = tmp_path / "ordered.qdc"
+    qdc.write_bytes(export_qdc(ordered.tags()))
+    assert validate(qdc).returncode == 0, validate(qdc).stdout
+    assert etree.fromstring(export_qdc(library.tags())).find(f"{{{CODEBOOK_NS}}}Sets") is None
+
+
+def test_a_codebook_keeps_its_order(ordered: LibraryStore, empty: LibraryStore) -> None:
+    assert import_qdc(empty, export_qdc(ordered.tags())) == len(ORDERED_CODEBOOK)
+    assert codebook_rows(empty) == list(ORDERED_CODEBOOK)
+
+
+def test_a_stale_order_set_falls_back_to_the_tree_order(empty: LibraryStore) -> None:
+    """Another tool added a code but left our Set as it was: the file's own order stands."""
+    stale = E.Set(E.MemberCode(targetGUID=CHILD), E.MemberCode(targetGUID=TRADE))
+    stale.set("guid", ORDER_SET_GUID)
+    stale.set("name", "Claimmark tag order")
+    report = import_qdpx(empty, qdpx(project(codebook(), E.Sets(stale))))
+    assert tag_tree(empty.tags()) == [("Trade", None), ("security", None), ("troops", "security")]
+    assert report.notes == ()
+
+
+def test_other_sets_are_still_reported(empty: LibraryStore) -> None:
+    mine = E.Set(E.MemberCode(targetGUID=TRADE), guid=guid(800), name="Favourites")
+    report = import_qdpx(empty, qdpx(project(codebook(), E.Sets(mine))))
+    assert report.notes == ("Not imported: sets.",)
 
 
 # ---- foreign shapes ------------------------------------------------------------------------------

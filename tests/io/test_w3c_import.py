@@ -20,14 +20,19 @@ from export_samples import (
     HOSTILE_TAG_COLOUR,
     NESTED_TAG,
     NESTED_TAG_COLOUR,
+    ORDERED_ANNOTATIONS,
+    ORDERED_CODEBOOK,
     PARENT_TAG,
+    add_ordered_document,
     add_sample_documents,
+    codebook_rows,
     make_library,
+    make_ordered_library,
     sample_bundle,
     sample_texts,
 )
 
-from desktop_app.core.codebook import load_default_codebook
+from desktop_app.core.codebook import TagSpec, load_default_codebook
 from desktop_app.core.records import ANCHOR_OK
 from desktop_app.io.w3c_export import export_w3c
 from desktop_app.io.w3c_import import W3CImportError, import_w3c
@@ -143,6 +148,81 @@ def test_claim_fields_and_nesting_round_trip_into_a_fresh_library(
         assert claimed == {quote: fields for (_key, quote), fields in CLAIMS.items()}
     finally:
         fresh.close()
+
+
+@pytest.fixture
+def empty_library(tmp_path: Path) -> Iterator[LibraryStore]:
+    """A library without a codebook or documents (not prepared)."""
+    opened = LibraryStore.open(tmp_path / "empty.db")
+    yield opened
+    opened.close()
+
+
+def test_the_whole_codebook_and_every_annotation_round_trip_into_an_empty_library(
+    tmp_path: Path, empty_library: LibraryStore
+) -> None:
+    """Unused tags, an unused parent (listed after its child) and a child listed after its
+    parent's sibling all come back, in order; annotations keep every field and exact times."""
+    source = LibraryStore.open(tmp_path / "source.db")
+    try:
+        document_id = make_ordered_library(source)
+        assert codebook_rows(source) == list(ORDERED_CODEBOOK)
+        exported = export_w3c(sample_bundle(source))
+        expected = snapshot(source, document_id)
+    finally:
+        source.close()
+    assert ".123456Z" in exported  # the W3C export keeps sub-second times
+    target = add_ordered_document(empty_library)
+
+    report = import_w3c(empty_library, exported)
+
+    assert report.placed == len(ORDERED_ANNOTATIONS) and report.not_placed == ()
+    assert report.tags_created == tuple(name for name, *_ in ORDERED_CODEBOOK)
+    assert codebook_rows(empty_library) == list(ORDERED_CODEBOOK)
+    assert [t.position for t in empty_library.tags()] == list(range(len(ORDERED_CODEBOOK)))
+    assert snapshot(empty_library, target) == expected
+    by_quote = {
+        a.exact: (a.start, a.end, a.note, a.stance, a.speaker, a.checkworthiness, a.created)
+        for a in empty_library.annotations(target)
+    }
+    text = empty_library.document(target).text
+    assert by_quote == {
+        quote: (text.index(quote), text.index(quote) + len(quote), note, *claim, created)
+        for quote, _tags, note, claim, created, _updated in ORDERED_ANNOTATIONS
+    }
+
+
+def test_codebook_tags_the_library_has_are_left_as_they_are(
+    tmp_path: Path, other: LibraryStore
+) -> None:
+    """Only the missing tags are added, after the library's own, in the exported order; a new
+    child nests under the library's own tag of its parent's name, which is not changed."""
+    source = LibraryStore.open(tmp_path / "source.db")
+    try:
+        make_ordered_library(source)
+        exported = export_w3c(sample_bundle(source))
+    finally:
+        source.close()
+    mine = other.add_tag(TagSpec("ALPHA", "#000000", "Mine."))
+    before = codebook_rows(other)
+    add_ordered_document(other)
+
+    report = import_w3c(other, exported)
+
+    assert report.tags_created == ("beta", "child", "unused", "kid", "folder")
+    rows = codebook_rows(other)
+    assert rows[: len(before)] == before
+    assert rows[len(before) :] == [
+        ("beta", "#445566", "", None),
+        ("child", "#778899", "Nested under alpha, listed after beta.", "ALPHA"),
+        ("unused", "#aabbcc", "On no annotation at all.", None),
+        ("kid", "#ddeeff", "Listed before its parent.", "folder"),
+        ("folder", "#123456", "A parent whose only use is its child.", None),
+    ]
+    assert next(t for t in other.tags() if t.id == mine.id).colour == "#000000"
+    again = import_w3c(other, exported)
+    assert (again.placed, again.tags_created) == (0, ())
+    assert codebook_rows(other) == rows
 
 
 def test_a_parent_listed_after_its_child_still_nests_it(other: LibraryStore) -> None:
