@@ -127,7 +127,15 @@ class SetNoteCommand(QUndoCommand):
         ):
             return False
         self.new = other.new
+        # Qt deletes `other` now, but PySide6 6.11 keeps its Python object alive for good:
+        # let go of the session so a merged save leaks a few strings, not the library.
+        other.release()
         return True
+
+    def release(self) -> None:
+        """Drop the references to the session and the note texts (see mergeWith)."""
+        self._session = None  # type: ignore[assignment]
+        self._old = self.new = ""
 
     def redo(self) -> None:
         self._session.set_note(self._document_id, self.annotation_id, self.new)
