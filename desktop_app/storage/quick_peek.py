@@ -10,12 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.core.records import byline
-from desktop_app.storage.schema_version import (
-    HEAD_REVISION,
-    ForeignDatabaseError,
-    read_only_connection,
-    stored_revision,
-)
+from desktop_app.storage.schema_version import HEAD_REVISION, read_only_connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +30,15 @@ def peek_last_document(path: Path) -> Preview | None:
     follows deals with it properly and explains it to the user.
     """
     try:
-        if stored_revision(path) != HEAD_REVISION:
+        if not path.is_file():
             return None
+        # One connection with a short busy wait for both reads: a library another program
+        # holds locked must not keep the first paint waiting for SQLite's usual 5 s.
         connection = read_only_connection(path, timeout=0.2)
         try:
+            revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            if revision is None or revision[0] != HEAD_REVISION:
+                return None
             row = connection.execute(
                 "SELECT d.title, d.author, d.site, d.published, d.source, d.text, d.blocks "
                 "FROM documents d JOIN app_settings s ON s.key = 'last_document_id' "
@@ -56,5 +56,5 @@ def peek_last_document(path: Path) -> Preview | None:
             text,
             tuple((int(a), int(b), str(kind)) for a, b, kind in stored),
         )
-    except (sqlite3.Error, OSError, ForeignDatabaseError, ValueError):
+    except (sqlite3.Error, OSError, ValueError):
         return None

@@ -3,15 +3,20 @@
 The first paint shows the article (read with plain sqlite3, or the sample from resources);
 SQLAlchemy, migrations and annotations load right after, on the next turn of the event loop.
 Files and clipboard contents are imported on a worker thread (ImportController).
+
+A library that is damaged or locked gets the RecoveryDialog instead of the window's contents;
+a library that opens is backed up on a thread of its own, soon after start-up (when it changed
+since the last backup) and after each stretch of changes (see storage.backups.BackupPolicy).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.resources import sample_article
@@ -21,9 +26,19 @@ from desktop_app.ui.settings import AppSettings
 
 if TYPE_CHECKING:
     from desktop_app.models.document_session import DocumentSession
+    from desktop_app.storage.backups import Backup, BackupPolicy
+    from desktop_app.storage.errors import DamagedDatabaseError, LockedDatabaseError
     from desktop_app.storage.library_store import LibraryStore
     from desktop_app.ui.import_controller import ImportController, ImportReport
+    from desktop_app.ui.recovery_dialog import RecoveryChoice, RecoveryDialog
     from desktop_app.ui.version_controller import VersionController
+
+log = logging.getLogger(__name__)
+
+# The start-up backup waits until the reader has the article and the window is idle.
+STARTUP_BACKUP_DELAY_MS = 1500
+# How often the window asks the backup policy whether a stretch of changes is complete.
+BACKUP_CHECK_MS = 60_000
 
 EMPTY_LIBRARY = (
     "The library is empty. Open an article with Ctrl+O, drop a file on this window, "
@@ -39,11 +54,17 @@ class ClaimmarkApplication(QObject):
             file named on the command line, if any).
         failed(str): the library could not be opened; the window says why, then closes.
         imported(object): an import finished (its ImportReport), after its document opened.
+        recoveryOffered(object): the library is damaged or locked; the RecoveryDialog is open.
+        backedUp(object): a backup was made and checked (its storage.backups.Backup).
+        backupFailed(str): a backup could not be made; the status bar says why.
     """
 
     ready = Signal()
     failed = Signal(str)
     imported = Signal(object)
+    recoveryOffered = Signal(object)
+    backedUp = Signal(object)
+    backupFailed = Signal(str)
 
     def __init__(self, database: Path, settings_file: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +75,18 @@ class ClaimmarkApplication(QObject):
         self.imports: ImportController | None = None
         self.versions: VersionController | None = None
         self._starting = False
+        self.recovery_dialog: RecoveryDialog | None = None
+        self._recovery_note = ""
+        self.backup_policy: BackupPolicy | None = None
+        self._backup_run: _BackupRun | None = None
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(BACKUP_CHECK_MS)
+        self._backup_timer.timeout.connect(self.back_up_if_due)
+        self._startup_backup = QTimer(self)
+        self._startup_backup.setSingleShot(True)
+        self._startup_backup.setInterval(STARTUP_BACKUP_DELAY_MS)
+        self._startup_backup.timeout.connect(self.back_up_now)
+        self._shut_down = False
         self.window.openFilesRequested.connect(self.import_files)
         self.window.pasteRequested.connect(self.import_clipboard)
 
@@ -75,19 +108,26 @@ class ClaimmarkApplication(QObject):
     def finish_startup(self, file: Path | None = None) -> None:
         """Open (or create) the library, then the last document, and import `file` if named."""
         from desktop_app.models.document_session import DocumentSession
-        from desktop_app.storage.errors import LibraryError
-        from desktop_app.storage.library_setup import prepare_library, start_document
-        from desktop_app.storage.library_store import LAST_DOCUMENT_KEY, LibraryStore
+        from desktop_app.storage.backups import library_changed_since_last_backup
+        from desktop_app.storage.errors import (
+            DamagedDatabaseError,
+            LibraryError,
+            LockedDatabaseError,
+        )
+        from desktop_app.storage.library_setup import start_document
+        from desktop_app.storage.library_store import LAST_DOCUMENT_KEY
         from desktop_app.ui.import_controller import ImportController
         from desktop_app.ui.version_controller import VersionController
 
+        # Asked before opening, which itself writes (the last document, its reading place).
+        changed_since_backup = library_changed_since_last_backup(self.database)
         try:
-            store = LibraryStore.open(self.database)
-            prepare_library(store)
+            store = self._open_library()
+        except (DamagedDatabaseError, LockedDatabaseError) as error:
+            self._offer_recovery(error, file)
+            return
         except LibraryError as error:
-            box = self.window.show_error(str(error))
-            box.finished.connect(lambda _code: QApplication.exit(1))
-            self.failed.emit(str(error))
+            self._give_up(str(error))
             return
         self.store = store
         self.session = DocumentSession(store, self)
@@ -100,11 +140,144 @@ class ClaimmarkApplication(QObject):
         self.window.attach_session(self.session)
         if self.session.document is None:
             self.window.show_placeholder(EMPTY_LIBRARY)
+        if self._recovery_note:
+            self.window.show_status(self._recovery_note)
+            self._recovery_note = ""
+        self._schedule_backups(store, changed_since_backup)
         if file is None:
             self.ready.emit()
             return
         self._starting = True
         self.imports.import_paths([file])
+
+    def _open_library(self) -> LibraryStore:
+        """Open and prepare the library; damage past its first pages shows up while preparing
+        (its first real reads), so that reading is explained like the opening."""
+        from desktop_app.storage.database import database_errors_explained
+        from desktop_app.storage.library_setup import prepare_library
+        from desktop_app.storage.library_store import LibraryStore
+
+        store = LibraryStore.open(self.database)
+        try:
+            with database_errors_explained(self.database):
+                prepare_library(store)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _give_up(self, message: str) -> None:
+        """Say why the library cannot be used, then end the program once the box is closed."""
+        box = self.window.show_error(message)
+        box.finished.connect(lambda _code: QApplication.exit(1))
+        self.failed.emit(message)
+
+    # -- recovery ------------------------------------------------------------------------------
+
+    def _offer_recovery(
+        self, error: DamagedDatabaseError | LockedDatabaseError, file: Path | None
+    ) -> None:
+        """Ask what to do about a damaged or locked library; nothing is touched until asked."""
+        from desktop_app.storage.backups import newest_good_backup
+        from desktop_app.storage.errors import LockedDatabaseError
+        from desktop_app.ui.recovery_dialog import RecoveryDialog
+
+        locked = isinstance(error, LockedDatabaseError)
+        # Checking backups reads them whole, but only now that something has already failed.
+        backup = None if locked else newest_good_backup(self.database)
+        dialog = RecoveryDialog(
+            str(error),
+            backup_label=None if backup is None else backup.label(),
+            locked=locked,
+            parent=self.window,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(
+            lambda _code: self.on_recovery_chosen(dialog.choice, backup, str(error), file)
+        )
+        self.recovery_dialog = dialog
+        dialog.open()
+        self.recoveryOffered.emit(dialog)
+
+    def on_recovery_chosen(
+        self, choice: RecoveryChoice, backup: Backup | None, reason: str, file: Path | None
+    ) -> None:
+        """Do what the RecoveryDialog's reader chose, then carry on starting (or quit).
+
+        The broken file is only ever renamed aside, never deleted or written over.
+        """
+        from desktop_app.storage.backups import restore_backup, start_new_library
+        from desktop_app.storage.errors import BackupError
+        from desktop_app.ui.recovery_dialog import RecoveryChoice
+
+        self.recovery_dialog = None
+        if choice is RecoveryChoice.QUIT:
+            self.failed.emit(reason)
+            QApplication.exit(1)
+            return
+        try:
+            if choice is RecoveryChoice.RESTORE and backup is not None:
+                aside = restore_backup(backup, self.database)
+                note = f"Restored the backup of {backup.label()}."
+            elif choice is RecoveryChoice.START_NEW:
+                aside = start_new_library(self.database)
+                note = "Started a new library."
+            else:
+                aside, note = None, ""
+        except BackupError as error:
+            self._give_up(str(error))
+            return
+        if aside is not None:
+            note += f" The damaged file was kept as {aside}."
+        self._recovery_note = note.strip()
+        self.finish_startup(file)
+
+    # -- backups -------------------------------------------------------------------------------
+
+    def _schedule_backups(self, store: LibraryStore, changed_since_backup: bool) -> None:
+        """Count the library's commits, check for a due backup now and then, and make one soon
+        after start-up when the library changed since its newest backup."""
+        from desktop_app.storage.backups import BackupPolicy
+
+        if self.backup_policy is None:
+            self.backup_policy = BackupPolicy(
+                changes_between=self.window.settings.changes_between_backups
+            )
+        self.backup_policy.attach(store.engine)
+        self._backup_timer.start()
+        if changed_since_backup:
+            self._startup_backup.start()
+
+    def back_up_if_due(self) -> None:
+        """Make a backup when the policy says a stretch of changes is complete."""
+        if self.backup_policy is not None and self.backup_policy.due():
+            self.back_up_now()
+
+    def back_up_now(self) -> bool:
+        """Start a backup on its own thread; False when one is already running (or quitting)."""
+        if self._backup_run is not None or self.store is None or self._shut_down:
+            return False
+        run = _BackupRun(self.database, self.window.settings.backups_kept, self)
+        run.succeeded.connect(self.on_backup_made)
+        run.failed.connect(self.on_backup_failed)
+        run.finished.connect(run.deleteLater)
+        self._backup_run = run
+        run.start()
+        return True
+
+    def on_backup_made(self, backup: Backup) -> None:
+        """A backup was made and checked: the next stretch of changes starts now."""
+        self._backup_run = None
+        if self.backup_policy is not None:
+            self.backup_policy.backed_up()
+        self.backedUp.emit(backup)
+
+    def on_backup_failed(self, message: str) -> None:
+        """Say so in the status bar; the earlier backups are still there."""
+        self._backup_run = None
+        log.warning("backup failed: %s", message)
+        self.window.show_status(f"Backup failed: {message}")
+        self.backupFailed.emit(message)
 
     # -- imports -------------------------------------------------------------------------------
 
@@ -188,6 +361,12 @@ class ClaimmarkApplication(QObject):
 
     def shutdown(self) -> None:
         """Stop imports and release the library file (called after the event loop ends)."""
+        self._shut_down = True
+        self._backup_timer.stop()
+        self._startup_backup.stop()
+        if self._backup_run is not None:
+            # A backup only reads the library; it ends on its own, usually in milliseconds.
+            self._backup_run.wait()
         if self.imports is not None:
             self.imports.shutdown()
         if self.versions is not None:
@@ -195,3 +374,40 @@ class ClaimmarkApplication(QObject):
         self.window.analysis.wait()
         if self.store is not None:
             self.store.close()
+
+
+class _BackupRun(QThread):
+    """One backup on a thread of its own, ending when the backup ends.
+
+    Not BackgroundTask: this thread runs no event loop, so waiting for it while quitting
+    (when the GUI thread no longer delivers signals) returns as soon as the copy is done. Its
+    sqlite3 connections are made in run(), on the thread that uses them.
+
+    Signals:
+        succeeded(object): the Backup made (queued to the GUI thread).
+        failed(str): why no backup was made.
+    """
+
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, library: Path, keep: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._keep = keep
+
+    def run(self) -> None:
+        from desktop_app.storage.backups import make_backup
+        from desktop_app.storage.errors import BackupError
+
+        try:
+            backup = make_backup(self._library, self._keep)
+        except BackupError as error:
+            self.failed.emit(str(error))
+            return
+        except Exception as error:  # a bug: logged with its traceback, the window carries on
+            log.exception("unexpected error while backing up %s", self._library)
+            self.failed.emit(f"unexpected error ({error}); see the log")
+            return
+        self.succeeded.emit(backup)
+

@@ -1,5 +1,6 @@
 """The window's remembered state (geometry, panel width, zoom, colours, reading font, last
-export folder) in one typed wrapper over QSettings, so keys and types live in one place.
+export folder) and the backup rotation, in one typed wrapper over QSettings, so keys and types
+live in one place.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 DEFAULT_IMPORT_LIMIT_MB = 20.0
+
 APPEARANCES = ("system", "light", "dark")
 
 
@@ -96,6 +98,40 @@ class AppSettings:
         except ValueError:
             return DEFAULT_IMPORT_LIMIT_MB
         return limit if limit > 0 else DEFAULT_IMPORT_LIMIT_MB
+
+    def _whole_number(self, key: str, default: int, lowest: int, highest: int) -> int:
+        """An integer setting, with `default` for a missing or mistyped value and the range
+        enforced: the file is plain text that a reader may edit by hand."""
+        try:
+            number = int(str(self._settings.value(key, default)))
+        except ValueError:
+            return default
+        return min(max(number, lowest), highest)
+
+    @property
+    def backups_kept(self) -> int:
+        """How many backups of the library to keep (`[backup] kept`; 1 to 100, 5 at first)."""
+        # Imported here: this module loads before the first paint, backups (~15 ms) need not.
+        from desktop_app.storage.backups import DEFAULT_BACKUPS_KEPT
+
+        return self._whole_number("backup/kept", DEFAULT_BACKUPS_KEPT, 1, 100)
+
+    @backups_kept.setter
+    def backups_kept(self, value: int) -> None:
+        self._settings.setValue("backup/kept", int(value))
+
+    @property
+    def changes_between_backups(self) -> int:
+        """Committed changes after which another backup is made (`[backup] changes_between`)."""
+        from desktop_app.storage.backups import DEFAULT_CHANGES_BETWEEN_BACKUPS
+
+        return self._whole_number(
+            "backup/changes_between", DEFAULT_CHANGES_BETWEEN_BACKUPS, 1, 100_000
+        )
+
+    @changes_between_backups.setter
+    def changes_between_backups(self, value: int) -> None:
+        self._settings.setValue("backup/changes_between", int(value))
 
     @property
     def export_format(self) -> str:
