@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 COMMANDS = ("import", "list", "show", "export", "stats")
 EXPORT_FORMATS = ("markdown", "html", "csv", "json", "qdpx", "qdc")
 DEFAULT_SIZE_LIMIT_MB = 20
+MAX_SIZE_LIMIT_MB = 100_000  # far above any article, far below what overflows a file offset
 
 
 class UsageError(Exception):
@@ -119,38 +120,74 @@ def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
     except UsageError as error:
         print(error, file=err)
         return 2
+    from desktop_app.paths import default_database_path
     from desktop_app.storage.errors import LibraryError
 
+    path: Path = args.db or default_database_path()
     try:
-        store = _open_store(args.db)
+        store = _open_store(path)
     except LibraryError as error:
-        print(f"desktop-app: {error}", file=err)
+        print(f"desktop-app: {_with_backup_hint(error)}", file=err)
         return 1
+    from desktop_app.storage.database import database_errors_explained
+
     try:
-        if args.command == "import":
-            return _import(store, args, out, err)
-        if args.command == "list":
-            return _list(store, out)
-        if args.command == "show":
-            return _show(store, args.document, args.json, out)
-        if args.command == "stats":
-            return _stats(store, args.document, args.format, out)
-        return _export(store, args, out, err)
+        # Damage deeper in the file shows up only when a command reads that far.
+        with database_errors_explained(path):
+            return _run(store, args, out, err)
     except LibraryError as error:
-        print(f"desktop-app: {error}", file=err)
+        print(f"desktop-app: {_with_backup_hint(error)}", file=err)
         return 1
     finally:
         store.close()
 
 
-def _open_store(db: Path | None) -> LibraryStore:
-    from desktop_app.paths import default_database_path
+def _run(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.command == "import":
+        return _import(store, args, out, err)
+    if args.command == "list":
+        return _list(store, out)
+    if args.command == "show":
+        return _show(store, args.document, args.json, out)
+    if args.command == "stats":
+        return _stats(store, args.document, args.format, out)
+    return _export(store, args, out, err)
+
+
+def _open_store(path: Path) -> LibraryStore:
+    from desktop_app.storage.database import database_errors_explained
     from desktop_app.storage.library_setup import prepare_library
     from desktop_app.storage.library_store import LibraryStore
 
-    store = LibraryStore.open(db or default_database_path())
-    prepare_library(store)
+    store = LibraryStore.open(path)
+    try:
+        with database_errors_explained(path):
+            # The first read of the tables: damage shows up here.
+            prepare_library(store, purge_deleted=False)
+    except BaseException:
+        store.close()
+        raise
     return store
+
+
+def _with_backup_hint(error: Exception) -> str:
+    """The error's line, plus where the newest good backup is when the file is damaged.
+
+    The command line never restores by itself (a script must not swap a library under its
+    user); it says where the backup is, and the window offers to restore it.
+    """
+    from desktop_app.storage.backups import newest_good_backup
+    from desktop_app.storage.errors import DamagedDatabaseError
+
+    if not isinstance(error, DamagedDatabaseError):
+        return str(error)
+    backup = newest_good_backup(error.path)
+    if backup is None:
+        return f"{error} No good backup was found."
+    return (
+        f"{error} The newest good backup is {backup.path} ({backup.label()}); "
+        "open the window to restore it, or copy it to a new file and use --db."
+    )
 
 
 def _import(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -164,15 +201,19 @@ def _import(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: Tex
     max_size_mb: float = args.max_size
     if args.document is not None:
         store.document(args.document)  # one line if it does not exist, before reading anything
-    if max_size_mb <= 0:
-        print("desktop-app: --max-size must be a positive number of megabytes", file=err)
+    if not 0 < max_size_mb <= MAX_SIZE_LIMIT_MB:  # also refuses nan, whose comparisons fail
+        print(
+            f"desktop-app: --max-size must be a number of megabytes above 0 and at most "
+            f"{MAX_SIZE_LIMIT_MB:,}",
+            file=err,
+        )
         return 2
     if version_of is not None:
         if len(files) != 1:
             print("desktop-app: --version-of takes exactly one FILE", file=err)
             return 2
         store.document(version_of)  # NotFoundError (one line) before reading anything
-    limit = int(max_size_mb * 1024 * 1024)
+    limit = max(1, int(max_size_mb * 1024 * 1024))
     failures = 0
     for path in files:
         if is_annotations_file(path):

@@ -446,3 +446,28 @@ def test_headless_commands_import_no_pyside6(tmp_path: Path, markdown_file: Path
     assert codes == "[0, 0, 0, 0]"
     assert pyside_modules == "[]"
     assert output.is_file()
+
+
+@pytest.mark.parametrize("size", ["nan", "inf", "-1", "0", "1e30"])
+def test_a_size_limit_that_is_not_a_sensible_number_is_one_line(tmp_path: Path, size: str) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Talks went on.\n", encoding="utf-8")
+    result = run_app(
+        "import", str(article), "--db", str(tmp_path / "l.db"), "--max-size", size, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "--max-size" in result.stderr, result.stderr
+
+
+def test_a_command_leaves_a_deletion_the_window_can_still_undo(tmp_path: Path) -> None:
+    database = tmp_path / "l.db"
+    store = LibraryStore.open(database)
+    try:
+        kept = store.add_document("Kept", "kept.txt", "Kept text.")
+        deleted = store.add_document("Deleted", "deleted.txt", "Deleted text.")
+        store.delete_document(deleted.id)  # undoable in the window that did it
+        assert run_command(["list", "--db", str(database)], io.StringIO(), io.StringIO()) == 0
+        store.restore_document(deleted.id)  # the window's Ctrl+Z
+        assert {d.id for d in store.documents()} == {kept.id, deleted.id}
+    finally:
+        store.close()

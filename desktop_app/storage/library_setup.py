@@ -7,10 +7,15 @@ from desktop_app.resources import resource_path, sample_article
 from desktop_app.storage.library_store import LAST_DOCUMENT_KEY, LibraryStore
 
 
-def prepare_library(store: LibraryStore) -> None:
+def prepare_library(store: LibraryStore, *, purge_deleted: bool = True) -> None:
     """Give a new library the default codebook (trade, security, coalition), and remove for
-    good the documents deleted (undoably) in an earlier session."""
-    store.purge_deleted_documents()
+    good the documents deleted (undoably) in an earlier session.
+
+    The command line passes `purge_deleted=False`: a window open on the same library may
+    still hold the undo of such a deletion, which a purge would turn into an error.
+    """
+    if purge_deleted:
+        store.purge_deleted_documents()
     if not store.tags():
         store.seed_codebook(load_default_codebook(resource_path("codebook.json")).tags)
 
