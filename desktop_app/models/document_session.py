@@ -7,6 +7,7 @@ methods of this class, so an undone change travels exactly the same road as the 
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -21,6 +22,8 @@ from desktop_app.core.sentences import SentenceIndex
 if TYPE_CHECKING:
     from desktop_app.storage.library_store import LibraryStore
     from desktop_app.storage.tag_queries import TagRemoval
+
+log = logging.getLogger(__name__)
 
 
 def reading_order(record: AnnotationRecord) -> tuple[int, int, int]:
@@ -214,6 +217,7 @@ class DocumentSession(QObject):
         """Create an annotation and show it."""
         shown = self._prepare(document_id, follow)
         record = self.store.create_annotation(document_id, anchor, tag_ids, note)
+        self._log_change(record, "created")
         self._added(record, shown)
         return record
 
@@ -223,6 +227,7 @@ class DocumentSession(QObject):
         """Bring back a deleted annotation exactly as it was."""
         shown = self._prepare(record.document_id, follow)
         restored = self.store.restore_annotation(record)
+        self._log_change(restored, "restored")
         self._added(restored, shown)
         return restored
 
@@ -232,6 +237,7 @@ class DocumentSession(QObject):
         """Delete an annotation; returns it as it was, for undo."""
         shown = self._prepare(document_id, follow)
         record = self.store.delete_annotation(annotation_id)
+        log.info("annotation %d deleted", annotation_id)
         if shown and self._annotations.pop(annotation_id, None) is not None:
             self._count(record, -1)
             self.annotationRemoved.emit(record)
@@ -243,14 +249,18 @@ class DocumentSession(QObject):
     ) -> AnnotationRecord:
         """Replace an annotation's tags."""
         shown = self._prepare(document_id, follow)
-        return self._changed(self.store.set_annotation_tags(annotation_id, tag_ids), shown)
+        new = self.store.set_annotation_tags(annotation_id, tag_ids)
+        self._log_change(new, "retagged")
+        return self._changed(new, shown)
 
     def set_note(
         self, document_id: int, annotation_id: int, note: str, *, follow: bool = True
     ) -> AnnotationRecord:
         """Replace an annotation's note."""
         shown = self._prepare(document_id, follow)
-        return self._changed(self.store.set_note(annotation_id, note), shown)
+        new = self.store.set_note(annotation_id, note)
+        log.info("annotation %d note changed (%d characters)", annotation_id, len(new.note))
+        return self._changed(new, shown)
 
     def set_claim_fields(
         self,
@@ -265,6 +275,7 @@ class DocumentSession(QObject):
         """Record an annotation's stance, speaker and check-worthiness."""
         shown = self._prepare(document_id, follow)
         new = self.store.set_claim_fields(annotation_id, stance, speaker, checkworthiness)
+        log.info("annotation %d claim fields changed", annotation_id)
         return self._changed(new, shown)
 
     def place_annotation(
@@ -272,12 +283,30 @@ class DocumentSession(QObject):
     ) -> AnnotationRecord:
         """Settle an annotation under review at `anchor` (its candidate, or where it was moved)."""
         shown = self._prepare(document_id, True)
-        return self._changed(self.store.place_annotation(annotation_id, anchor, method), shown)
+        new = self.store.place_annotation(annotation_id, anchor, method)
+        self._log_change(new, f"placed ({method})")
+        return self._changed(new, shown)
 
     def revert_annotation(self, record: AnnotationRecord) -> AnnotationRecord:
         """Put an existing annotation back exactly as `record` describes it (undo of a place)."""
         shown = self._prepare(record.document_id, True)
-        return self._changed(self.store.restore_annotation(record), shown)
+        new = self.store.restore_annotation(record)
+        self._log_change(new, "reverted")
+        return self._changed(new, shown)
+
+    def _log_change(self, record: AnnotationRecord, change: str) -> None:
+        """One line in the log per committed change, written after the commit returned, so
+        the log never claims more than the library holds (the crash-safety tests rely on it)."""
+        names = [tag.name if (tag := self.tag(t)) else str(t) for t in record.tag_ids]
+        log.info(
+            "annotation %d %s in document %d [%d:%d) tags %s",
+            record.id,
+            change,
+            record.document_id,
+            record.start,
+            record.end,
+            ", ".join(names) or "-",
+        )
 
     def _added(self, record: AnnotationRecord, shown: bool) -> None:
         if shown:
