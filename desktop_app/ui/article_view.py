@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 from PySide6.QtCore import QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -20,6 +21,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QResizeEvent,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -88,6 +90,7 @@ class ArticleView(QTextBrowser):
         self._focus_span: tuple[int, int] | None = None
         self._runs = RunIndex()
         self._document: QTextDocument | None = None
+        self._top_block_hint = 0  # the block at the top of the view at the last paint
         self._content: tuple[str, str, str, tuple[tuple[int, int, str], ...]] = ("", "", "", ())
         self._apply_palette()
 
@@ -171,6 +174,7 @@ class ArticleView(QTextBrowser):
         previous = self._document
         self.setDocument(document)
         self._document = document
+        self._top_block_hint = 0
         if previous is not None:
             previous.deleteLater()  # setDocument leaves the old one alive: it would leak
         self._update_measure()
@@ -439,10 +443,63 @@ class ArticleView(QTextBrowser):
         super().paintEvent(event)
 
     def _visible_span(self) -> tuple[int, int]:
-        area = self.viewport().rect()
-        first = self.cursorForPosition(area.topLeft()).position()
-        last = self.cursorForPosition(area.bottomRight()).position()
+        """Code-point span of the blocks the viewport shows (whole blocks, so a superset).
+
+        Found by walking blocks with `blockBoundingRect`, never by hit-testing the corners:
+        Qt lays a long article out lazily, and while it does, `cursorForPosition` at the
+        bottom of the view answers "the end of the text" and forces the whole layout first
+        (a second for 2 MB), so the first paint cut every run of the article into rectangles.
+        `blockBoundingRect` lays out only up to the block it is asked about.
+        """
+        document = self.document()
+        layout = document.documentLayout()
+        top = float(self.verticalScrollBar().value())
+        bottom = top + self.viewport().height()
+        block = self._first_block_below(top)
+        first = last = block.position()
+        while block.isValid():
+            if layout.blockBoundingRect(block).top() > bottom:
+                break
+            last = block.position() + block.length()
+            block = block.next()
         return self.positions.from_qt(first), self.positions.from_qt(last) + 1
+
+    def _first_block_below(self, y: float) -> QTextBlock:
+        """The first block whose bottom is below document `y`, searched from the last answer.
+
+        A gallop from the previous paint's top block, then a bisection: a paint after a small
+        scroll costs a few probes, and the layout is never forced far beyond the view.
+        """
+        document = self.document()
+        layout = document.documentLayout()
+        count = document.blockCount()
+
+        def above(number: int) -> bool:
+            block = document.findBlockByNumber(number)
+            return layout.blockBoundingRect(block).bottom() <= y
+
+        hint = min(max(self._top_block_hint, 0), count - 1)
+        step = 1
+        if above(hint):  # the answer is after the hint: gallop forward
+            low, high = hint, count
+            while hint + step < count and above(hint + step):
+                low = hint + step
+                step *= 2
+            high = min(hint + step, count)
+        else:  # the answer is the hint or before it: gallop backward
+            low, high = -1, hint
+            while hint - step >= 0 and not above(hint - step):
+                high = hint - step
+                step *= 2
+            low = max(hint - step, -1)
+        while high - low > 1:  # invariant: `low` is above (or -1), `high` is not (or count)
+            middle = (low + high) // 2
+            if above(middle):
+                low = middle
+            else:
+                high = middle
+        self._top_block_hint = min(high, count - 1)
+        return document.findBlockByNumber(self._top_block_hint)
 
     def _paint_highlights(self, painter: QPainter) -> None:
         if not len(self._runs):
@@ -457,7 +514,7 @@ class ArticleView(QTextBrowser):
                     band = QRectF(
                         rect.left(), rect.top() + i * band_height, rect.width(), band_height
                     )
-                    painter.fillRect(band, QColor(composite([colour] * depth, paper, opacity)))
+                    painter.fillRect(band, QColor(_band_paint(colour, depth, paper, opacity)))
 
     def _paint_focus(self, painter: QPainter, start: int, end: int) -> None:
         rects = self.span_rects(start, end)
@@ -541,6 +598,12 @@ class ArticleView(QTextBrowser):
     def loadResource(self, kind: int, name: QUrl | str) -> object:
         """Never load anything: an article must not make the reader fetch images or styles."""
         return None
+
+
+@cache
+def _band_paint(colour: str, depth: int, paper: str, opacity: float) -> str:
+    """The paint of a band `depth` layers deep: few distinct values, asked for on every paint."""
+    return composite([colour] * depth, paper, opacity)
 
 
 def _x_of(result: object) -> float:
