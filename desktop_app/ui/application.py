@@ -1,7 +1,7 @@
 """Start-up, imports and opening: the window first, then the library behind it.
 
 The first paint shows the article (read with plain sqlite3, or the sample from resources);
-SQLAlchemy, migrations and annotations load right after, on the next turn of the event loop.
+SQLAlchemy, migrations and annotations load right after that paint (see `start`).
 Files and clipboard contents are imported on a worker thread (ImportController).
 
 A library that is damaged or locked gets the RecoveryDialog instead of the window's contents;
@@ -12,11 +12,11 @@ since the last backup) and after each stretch of changes (see storage.backups.Ba
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.resources import sample_article
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# How long start-up waits for the first paint before opening the library all the same.
+FIRST_PAINT_WAIT_MS = 500
 # The start-up backup waits until the reader has the article and the window is idle.
 STARTUP_BACKUP_DELAY_MS = 1500
 # How often the window asks the backup policy whether a stretch of changes is complete.
@@ -91,11 +93,18 @@ class ClaimmarkApplication(QObject):
         self.window.pasteRequested.connect(self.import_clipboard)
 
     def start(self, file: Path | None = None) -> None:
-        """Show the window at once, then open the library on the next event-loop turn."""
+        """Show the window at once, then open the library once the article is on screen.
+
+        Opening the library imports SQLAlchemy and reads every annotation (tenths of a
+        second); done on the next event-loop turn it ran before the first paint and held the
+        window back. A window that is never painted (minimised at start) still gets its
+        library after FIRST_PAINT_WAIT_MS.
+        """
         if file is None:
             self._show_preview()
+        once = _AfterFirstPaint(self.window.reader.viewport(), lambda: self.finish_startup(file))
         self.window.show()
-        QTimer.singleShot(0, lambda: self.finish_startup(file))
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, once.run)
 
     def _show_preview(self) -> None:
         preview = peek_last_document(self.database)
@@ -411,3 +420,26 @@ class _BackupRun(QThread):
             return
         self.succeeded.emit(backup)
 
+
+class _AfterFirstPaint(QObject):
+    """Calls `action` once, on the turn of the event loop after `widget` is first painted
+    (the frame is then on its way to the screen), or when `run` is called first."""
+
+    def __init__(self, widget: QObject, action: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._action: Callable[[], None] | None = action
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.Paint:
+            self._widget.removeEventFilter(self)
+            QTimer.singleShot(0, self.run)
+        return False
+
+    def run(self) -> None:
+        """Do the action, if it has not been done yet."""
+        action, self._action = self._action, None
+        if action is not None:
+            self._widget.removeEventFilter(self)
+            action()
