@@ -17,8 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import analysis_bench
 import export_bench
 import import_bench
+import memory_bench
+import open_bench
 import reanchor_bench
 import search_bench
+import startup_bench
+import tagging_bench
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,62 @@ def analysis_1000() -> Result:
     return Result("analysis_library_1000", f"{seconds:.2f} s", "< 3 s", seconds < 3)
 
 
+def startup() -> list[Result]:
+    """Warm start against the bare window (the goal); the first run is shown for information."""
+    try:
+        medians = startup_bench.measure()
+    except startup_bench.Skipped as reason:
+        return [Result("startup_warm", f"skipped: {reason}", "<= 1.5× bare window", False)]
+    bare = medians["bare"]
+    warm, first = medians["warm"] / bare, medians["first_run"] / bare
+    return [
+        Result(
+            "startup_warm", f"{warm:.2f}× ({medians['warm']:.2f} s)", "<= 1.5× bare", warm <= 1.5
+        ),
+        Result(
+            "startup_first_run",
+            f"{first:.2f}× ({medians['first_run']:.2f} s)",
+            f"(bare {bare:.2f} s; no goal)",
+            True,
+        ),
+    ]
+
+
+def open_2mb_10k() -> Result:
+    seconds, floor = open_bench.measure()
+    ratio = seconds / floor
+    return Result(
+        "open_2mb_10k",
+        f"{seconds:.3f} s ({ratio:.1f}× Qt)",
+        "<= 3× Qt and < 0.5 s",
+        ratio <= 3 and seconds < 0.5,
+    )
+
+
+def tagging_latency() -> Result:
+    many, few = tagging_bench.measure()
+    ratio = many / few
+    return Result(
+        "tagging_latency_10k_vs_10",
+        f"{many:.1f} ms ({ratio:.2f}× 10)",
+        "<= 1.2× and < 16 ms",
+        ratio <= 1.2 and many < 16,
+    )
+
+
+def peak_memory_2mb_10k() -> Result:
+    app, bare = memory_bench.measure()
+    ratio = app / bare
+    return Result(
+        "peak_memory_2mb_10k", f"{app:.0f} MiB ({ratio:.1f}× bare)", "<= 2× bare Qt", ratio <= 2
+    )
+
+
 BENCHMARKS: list[Callable[[], Result | list[Result]]] = [
+    startup,
+    open_2mb_10k,
+    tagging_latency,
+    peak_memory_2mb_10k,
     import_2mb,
     reanchor_10k,
     exports_10k,
