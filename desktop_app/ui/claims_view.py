@@ -155,12 +155,19 @@ class ClaimsDialog(QDialog):
         """Read every annotation of the library again (the library itself changed)."""
         self._fill_scope()
         self._fill_tags()
-        self.model.set_annotations(self._session.store.all_annotations())
+        self.model.set_annotations(self._latest_annotations())
         self.apply_filter()
+
+    def _latest_annotations(self) -> list[AnnotationRecord]:
+        """The annotations of each article's latest version: an earlier version's copies would
+        list every carried claim twice (analysis and search skip them too)."""
+        store = self._session.store
+        latest = {document.id for document in store.documents()}
+        return [a for a in store.all_annotations() if a.document_id in latest]
 
     def _on_codebook_changed(self) -> None:
         self._fill_tags()
-        self.model.set_annotations(self._session.store.all_annotations())
+        self.model.set_annotations(self._latest_annotations())
         self.apply_filter()
 
     def _fill_scope(self) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from desktop_app.commands.tag_commands import AddTagCommand, NestTagCommand
 from desktop_app.core.codebook import TagSpec
-from desktop_app.models.claims_model import ClaimsModel, Column
+from desktop_app.models.claims_model import RECORD_ROLE, ClaimsModel, Column
 
 from gui_actions import import_and_wait
 
@@ -168,3 +168,20 @@ def test_removing_a_tag_in_bulk_keeps_the_annotations_untagged_and_undoes(review
     app.window.controller.undo()
     assert sum(1 for a in app.store.all_annotations() if trade in a.tag_ids) == 3
     assert quotes(dialog) == []
+
+
+def test_a_carried_claim_is_listed_once_under_the_latest_version(review, qtbot):
+    from desktop_app.storage.version_carrying import carry_annotations
+
+    app, dialog = review
+    sample = app.store.documents()[0]
+    text = app.store.document(sample.id).text
+    newer = app.store.add_document(sample.title, "v2.txt", "Breaking: an update.\n" + text)
+    carry_annotations(app.store, sample.id, newer.id, link=True)
+    dialog.reload()
+    assert dialog.model.rowCount() == 5  # 4 carried claims of the sample, 1 of the other article
+    listed = {
+        dialog.model.index(r, 0).data(RECORD_ROLE).document_id
+        for r in range(dialog.model.rowCount())
+    }
+    assert sample.id not in listed and newer.id in listed
