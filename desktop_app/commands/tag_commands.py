@@ -94,12 +94,16 @@ class NestTagCommand(QUndoCommand):
         self._tag_id = tag.id
         self._old = tag.parent_id
         self._new = parent_id
+        # Nesting moves the tag (and its own children) beside its new parent: undo puts the
+        # whole codebook back in this order.
+        self._order = [t.id for t in session.tags]
 
     def redo(self) -> None:
         self._session.set_tag_parent(self._tag_id, self._new)
 
     def undo(self) -> None:
         self._session.set_tag_parent(self._tag_id, self._old)
+        self._session.set_tag_order(self._order)
 
 
 class MergeTagsCommand(QUndoCommand):

@@ -383,6 +383,11 @@ class DocumentSession(QObject):
         self.store.move_tag(tag_id, position)
         self._reload_tags()
 
+    def set_tag_order(self, tag_ids: Sequence[int]) -> None:
+        """Put the codebook back in an earlier order (the 1-9 keys follow)."""
+        self.store.set_tag_order(tag_ids)
+        self._reload_tags()
+
     def set_tag_parent(self, tag_id: int, parent_id: int | None) -> TagRecord:
         """Nest a tag under another, or lift it to the top level."""
         record = self.store.set_tag_parent(tag_id, parent_id)

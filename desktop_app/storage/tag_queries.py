@@ -139,9 +139,50 @@ class TagQueries(StoreBase):
                     if ancestor.id == tag_id:
                         raise CodebookError("A tag cannot be nested inside itself.")
                     ancestor = session.get(Tag, ancestor.parent_id) if ancestor.parent_id else None
+            old_parent = tag.parent_id
             tag.parent_id = parent_id
             session.flush()
+            self._keep_subtrees_together(session, tag, parent_id or old_parent)
             return tag_record(tag)
+
+    @staticmethod
+    def _keep_subtrees_together(session: Session, tag: Tag, anchor_id: int | None) -> None:
+        """Move `tag` and the tags under it to just after the last tag under `anchor_id`.
+
+        The panel lists tags in position order, indented by depth, and the 1-9 keys follow
+        that order; a nested tag left where it was would look like a child of whatever tag
+        stood above it. So positions always list each tag's subtree right after it.
+        """
+        if anchor_id is None:
+            return
+        ordered = list(session.scalars(select(Tag).order_by(Tag.position)))
+        children: dict[int | None, list[int]] = {}
+        for item in ordered:
+            children.setdefault(item.parent_id, []).append(item.id)
+
+        def subtree(tag_id: int) -> list[int]:
+            ids = [tag_id]
+            for child in children.get(tag_id, []):
+                ids.extend(subtree(child))
+            return ids
+
+        moving = subtree(tag.id)
+        rest = [item for item in ordered if item.id not in moving]
+        anchor_tree = set(subtree(anchor_id)) - set(moving)
+        last = max((i for i, item in enumerate(rest) if item.id in anchor_tree), default=-1)
+        by_id = {item.id: item for item in ordered}
+        new_order = rest[: last + 1] + [by_id[i] for i in moving] + rest[last + 1 :]
+        for index, item in enumerate(new_order):
+            item.position = index
+
+    def set_tag_order(self, tag_ids: Sequence[int]) -> None:
+        """Put the codebook in exactly this order (undo of a change that reordered it)."""
+        with Session(self.engine) as session, session.begin():
+            ordered = list(session.scalars(select(Tag).order_by(Tag.position)))
+            rank = {tag_id: index for index, tag_id in enumerate(tag_ids)}
+            ordered.sort(key=lambda item: rank.get(item.id, len(rank) + item.position))
+            for index, item in enumerate(ordered):
+                item.position = index
 
     def remove_tag(self, tag_id: int) -> TagRemoval:
         """Remove a tag and its links (its annotations stay, its children move up a level)."""

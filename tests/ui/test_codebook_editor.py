@@ -90,15 +90,25 @@ def test_nest_and_lift_and_a_parent_shows_its_children_indented(editor, monkeypa
     dialog.select(tariffs.id)
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("trade", True))
     dialog.nest()
-    assert app.store.tags()[3].parent_id == app.session.tag_for_key(1).id
-    assert app.window.tag_model.index(3).data(TagRole.Depth) == 1
+    # The nested tag moves under its parent in the panel (and takes the next number key),
+    # so it is never drawn as a child of the tag that happened to stand above it.
+    assert names(app) == ["trade", "tariffs", "security", "coalition"]
+    assert app.store.tags()[1].parent_id == app.session.tag_for_key(1).id
+    assert app.session.tag_for_key(2).name == "tariffs"
+    depths = [app.window.tag_model.index(r).data(TagRole.Depth) for r in range(4)]
+    assert depths == [0, 1, 0, 0]
     trade_item = dialog.tree.topLevelItem(0)
     assert trade_item.text(1) == "trade" and trade_item.child(0).text(1) == "tariffs"
     dialog.select(tariffs.id)
     dialog.lift()
-    assert app.store.tags()[3].parent_id is None
+    assert app.store.tags()[1].parent_id is None
     undo(app)
-    assert app.store.tags()[3].parent_id is not None
+    assert app.store.tags()[1].parent_id is not None
+    undo(app)  # the nesting: back at the end, at the top level, key 4 again
+    assert names(app) == ["trade", "security", "coalition", "tariffs"]
+    assert app.store.tags()[3].parent_id is None and app.session.tag_for_key(4).name == "tariffs"
+    app.window.undo_stack.redo()
+    assert names(app) == ["trade", "tariffs", "security", "coalition"]
     # A tag cannot be nested under its own child.
     dialog.select(app.session.tag_for_key(1).id)
     offered = []
