@@ -129,6 +129,9 @@ class VersionsDialog(QDialog):
         self.move_button.clicked.connect(self.move_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.review.currentItemChanged.connect(lambda *_: self._update_buttons())
+        # Any push, undo or redo (here or Ctrl+Z in the main window) may settle or unsettle an
+        # annotation under review: the list follows the undo stack.
+        undo_stack.indexChanged.connect(self.on_undo_index_changed)
         self.changes.currentItemChanged.connect(lambda *_: self._update_buttons())
         confirm = QShortcut(QKeySequence(Qt.Key.Key_Return), self.review)
         confirm.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -181,6 +184,11 @@ class VersionsDialog(QDialog):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{label}: {new or old}")
             self.changes.addItem(item)
 
+    def on_undo_index_changed(self, _index: int) -> None:
+        """A bound slot, so Qt drops the connection when the dialog goes (a lambda would
+        outlive it and touch deleted widgets)."""
+        self._fill_review()
+
     def _fill_review(self) -> None:
         self.review.clear()
         new_id = self._id(self.new_box)
@@ -230,7 +238,6 @@ class VersionsDialog(QDialog):
             return
         anchor = anchor_for(self._new_text, record.start, record.end)
         self._undo_stack.push(PlaceAnnotationCommand(self._session, record, anchor, "confirmed"))
-        self._fill_review()
 
     def move_selected(self) -> None:
         """Move the selected annotation onto the sentence chosen in the list of changes."""
@@ -242,7 +249,6 @@ class VersionsDialog(QDialog):
             return
         anchor = anchor_for(self._new_text, *change.new_span)
         self._undo_stack.push(PlaceAnnotationCommand(self._session, record, anchor, "moved"))
-        self._fill_review()
 
     def delete_selected(self) -> None:
         """Delete the selected annotation (undoable from the main window)."""
@@ -251,4 +257,3 @@ class VersionsDialog(QDialog):
         record = self._selected_record()
         if record is not None:
             self._undo_stack.push(DeleteAnnotationCommand(self._session, record))
-            self._fill_review()

@@ -149,3 +149,41 @@ def test_versions_view_lists_sentence_changes_and_moves_an_annotation(
     (moved,) = app.store.annotations(app.session.document.id)
     assert moved.exact == "Updated at 09:00 with reaction from Seoul."
     assert moved.anchor_status == ANCHOR_OK and dialog.review.count() == 0
+
+
+def test_confirm_in_the_versions_view_and_the_side_panel_and_the_view_follows_undo(
+    launch, qtbot, tmp_path, monkeypatch, sample_text
+):
+    app = launch()
+    tag(qtbot, app, 5, "3")
+    # Its second half rewritten: a candidate is found, but below the minimum score.
+    lines = sample_text.split("\n")
+    words = lines[4].split()
+    lines[4] = " ".join(words[: len(words) // 2]) + " and more words were written here instead."
+    edited = tmp_path / "takaichi_v2.md"
+    edited.write_text(f"# {TITLE}\n\n" + "\n\n".join(lines) + "\n", encoding="utf-8")
+    carry(qtbot, app, edited, monkeypatch)
+    (carried,) = app.session.annotations()
+    assert carried.anchor_status == "needs_review" and "written here" in carried.exact
+    app.window.show_versions(None)
+    dialog = app.window.versions_dialog
+    qtbot.addWidget(dialog)
+    assert dialog.review.count() == 1 and "Needs review" in dialog.review.item(0).text()
+    dialog.review.setCurrentRow(0)
+    assert dialog.confirm_button.isEnabled()
+    dialog.confirm_button.click()
+    (confirmed,) = app.store.annotations(app.session.document.id)
+    assert confirmed.anchor_status == ANCHOR_OK and confirmed.anchor_method == "confirmed"
+    assert (confirmed.start, confirmed.end) == (carried.start, carried.end)
+    assert dialog.review.count() == 0
+    app.window.controller.undo()  # Ctrl+Z in the main window: the view lists it again
+    assert dialog.review.count() == 1
+    assert app.store.annotations(app.session.document.id)[0].anchor_status == "needs_review"
+
+    review = app.window.side_panel.review_panel
+    assert review.isVisibleTo(app.window)
+    review.list.setCurrentIndex(review.list.model().index(0, 0))
+    review.confirm_button.click()
+    (settled,) = app.session.annotations()
+    assert settled.anchor_status == ANCHOR_OK
+    assert not review.isVisibleTo(app.window) and dialog.review.count() == 0
