@@ -237,7 +237,7 @@ def _import(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: Tex
         if outcome.already_present:
             print(f"{path}: already in the library as document {outcome.document_id}", file=out)
             if version_of is not None:
-                print("  nothing was carried: it is not a new text", file=out)
+                _carry_onto_existing(store, version_of, outcome.document_id, out)
             continue
         print(
             f"{path}: imported as document {outcome.document_id} "
@@ -261,6 +261,17 @@ def _carry(store: LibraryStore, version_of: int, new_id: int, out: TextIO) -> No
     latest = store.versions(version_of)[-1].id
     report = carry_annotations(store, latest, new_id, link=True)
     print(f"  version {store.document(new_id).version_number}: {report.summary()}", file=out)
+
+
+def _carry_onto_existing(store: LibraryStore, version_of: int, existing: int, out: TextIO) -> None:
+    """`--version-of` for a text the library has already: link and carry, as the hint after a
+    plain import promises, unless it already belongs to an article's versions."""
+    if any(d.id == existing for d in store.versions(version_of)):
+        print(f"  nothing was carried: it is already a version of document {version_of}", file=out)
+    elif len(store.versions(existing)) > 1:
+        print(f"  nothing was carried: document {existing} has versions of its own", file=out)
+    else:
+        _carry(store, version_of, existing, out)
 
 
 def _hint_versions(store: LibraryStore, document_id: int, out: TextIO) -> None:

@@ -93,6 +93,18 @@ def test_import_hints_at_a_new_version_without_carrying(tmp_path: Path) -> None:
     run("import", str(first), "--db", database)
     code, out, _ = run("import", str(second), "--db", database)
     assert code == 0 and "--version-of 1" in out
+    # Following the hint links the text already imported and carries the annotations over.
+    code, out, _ = run("import", str(second), "--db", database, "--version-of", "1")
+    assert code == 0 and "already in the library as document 2" in out
+    assert "version 2:" in out
+    code, out, _ = run("import", str(second), "--db", database, "--version-of", "1")
+    assert code == 0 and "already a version of document 1" in out
+    store = LibraryStore.open(Path(database))
+    try:
+        assert [d.version_number for d in store.versions(1)] == [1, 2]
+        assert len(store.documents()) == 1
+    finally:
+        store.close()
 
 
 def test_version_of_an_unknown_document_reads_nothing(tmp_path: Path) -> None:
