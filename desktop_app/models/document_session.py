@@ -65,6 +65,7 @@ class DocumentSession(QObject):
         self.document: DocumentRecord | None = None
         self.sentences: SentenceIndex | None = None
         self._annotations: dict[int, AnnotationRecord] = {}
+        self._review_count = 0
         self._tag_counts: Counter[int] = Counter()
         self._tags: list[TagRecord] = store.tags()
 
@@ -95,7 +96,7 @@ class DocumentSession(QObject):
     @property
     def review_count(self) -> int:
         """How many of them wait to be confirmed or placed (carried from an older version)."""
-        return sum(1 for a in self._annotations.values() if a.needs_attention)
+        return self._review_count
 
     def annotation(self, annotation_id: int) -> AnnotationRecord | None:
         """An annotation of the open document, or None."""
@@ -116,6 +117,10 @@ class DocumentSession(QObject):
         return Counter(self._tag_counts)
 
     def _count(self, record: AnnotationRecord, sign: int) -> None:
+        """Keep the per-tag and review counts in step (the status bar reads them on every
+        change; summing over 10,000 annotations per key press showed in the latency)."""
+        if record.needs_attention:
+            self._review_count += sign
         for tag_id in record.tag_ids:
             self._tag_counts[tag_id] += sign
         self._tag_counts = +self._tag_counts  # drop zeros
@@ -133,6 +138,7 @@ class DocumentSession(QObject):
         self.sentences = SentenceIndex(document.text)
         self._annotations = {a.id: a for a in self.store.annotations(document_id)}
         self._tag_counts = Counter()
+        self._review_count = 0
         for annotation in self._annotations.values():
             self._count(annotation, +1)
         self.store.set_setting(LAST_DOCUMENT_KEY, str(document_id))
@@ -147,6 +153,7 @@ class DocumentSession(QObject):
         self.sentences = None
         self._annotations = {}
         self._tag_counts = Counter()
+        self._review_count = 0
         self.documentClosed.emit()
 
     # -- the library ---------------------------------------------------------------------------

@@ -169,15 +169,16 @@ def test_confirm_in_the_versions_view_and_the_side_panel_and_the_view_follows_un
     dialog = app.window.versions_dialog
     qtbot.addWidget(dialog)
     assert dialog.review.count() == 1 and "Needs review" in dialog.review.item(0).text()
+    assert app.session.review_count == 1
     dialog.review.setCurrentRow(0)
     assert dialog.confirm_button.isEnabled()
     dialog.confirm_button.click()
     (confirmed,) = app.store.annotations(app.session.document.id)
     assert confirmed.anchor_status == ANCHOR_OK and confirmed.anchor_method == "confirmed"
     assert (confirmed.start, confirmed.end) == (carried.start, carried.end)
-    assert dialog.review.count() == 0
+    assert dialog.review.count() == 0 and app.session.review_count == 0
     app.window.controller.undo()  # Ctrl+Z in the main window: the view lists it again
-    assert dialog.review.count() == 1
+    assert dialog.review.count() == 1 and app.session.review_count == 1
     assert app.store.annotations(app.session.document.id)[0].anchor_status == "needs_review"
 
     review = app.window.side_panel.review_panel
