@@ -88,7 +88,31 @@ def pysbd_spans(paragraph: str) -> list[tuple[int, int]]:
             return spans
         spans.append((found, found + len(stripped)))
         cursor = found + len(stripped)
-    return spans
+    return _join_quoted_clauses(paragraph, spans)
+
+
+# Japanese and Chinese close a quotation after its 。: 「勝つ。」と言った。 is one sentence, which
+# pysbd cuts after 。 (leaving 」 to start the next one). A piece that starts with a closing
+# bracket gives the bracket back; when the rest goes on with a quoting particle or a comma,
+# the quotation was inside the sentence and the two pieces are one.
+_CLOSERS = '」』）〕】》〉"”’'
+_QUOTE_CONTINUES = ("と", "って", "、", "，", "という", "とい")
+
+
+def _join_quoted_clauses(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        closers = len(paragraph[start:end]) - len(paragraph[start:end].lstrip(_CLOSERS))
+        if joined and closers and joined[-1][1] == start:
+            previous_start, _ = joined.pop()
+            rest = paragraph[start + closers : end]
+            if not rest or rest.startswith(_QUOTE_CONTINUES):
+                joined.append((previous_start, end))
+                continue
+            joined.append((previous_start, start + closers))
+            start += closers
+        joined.append((start, end))
+    return joined
 
 
 class SentenceIndex:

@@ -381,3 +381,18 @@ def test_an_offset_where_two_sentences_touch_belongs_to_the_one_it_starts() -> N
     assert index.sentence_at(first.start) == first
     # Just after the last sentence (a caret at the end of the line), it is still that sentence.
     assert index.sentence_at(second.end) == second
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("日本は「勝つ。」と言った。", ["日本は「勝つ。」と言った。"]),
+        (
+            "首相は「勝つ。」、そう語った。次に進む。",
+            ["首相は「勝つ。」、そう語った。", "次に進む。"],
+        ),
+        ("「行け。」彼は去った。", ["「行け。」", "彼は去った。"]),
+    ],
+)
+def test_a_closing_bracket_stays_with_its_sentence(text: str, expected: list[str]) -> None:
+    assert texts(text, SentenceIndex(text)) == expected
