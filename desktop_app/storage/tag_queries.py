@@ -139,39 +139,33 @@ class TagQueries(StoreBase):
                     if ancestor.id == tag_id:
                         raise CodebookError("A tag cannot be nested inside itself.")
                     ancestor = session.get(Tag, ancestor.parent_id) if ancestor.parent_id else None
-            old_parent = tag.parent_id
             tag.parent_id = parent_id
             session.flush()
-            self._keep_subtrees_together(session, tag, parent_id or old_parent)
+            self._keep_subtrees_together(session)
             return tag_record(tag)
 
     @staticmethod
-    def _keep_subtrees_together(session: Session, tag: Tag, anchor_id: int | None) -> None:
-        """Move `tag` and the tags under it to just after the last tag under `anchor_id`.
+    def _keep_subtrees_together(session: Session) -> None:
+        """Renumber positions so that each tag's subtree follows it (siblings keep their order).
 
         The panel lists tags in position order, indented by depth, and the 1-9 keys follow
         that order; a nested tag left where it was would look like a child of whatever tag
-        stood above it. So positions always list each tag's subtree right after it.
+        stood above it.
         """
-        if anchor_id is None:
-            return
         ordered = list(session.scalars(select(Tag).order_by(Tag.position)))
-        children: dict[int | None, list[int]] = {}
+        known = {item.id for item in ordered}
+        children: dict[int | None, list[Tag]] = {}
         for item in ordered:
-            children.setdefault(item.parent_id, []).append(item.id)
+            parent = item.parent_id if item.parent_id in known else None
+            children.setdefault(parent, []).append(item)
+        new_order: list[Tag] = []
 
-        def subtree(tag_id: int) -> list[int]:
-            ids = [tag_id]
-            for child in children.get(tag_id, []):
-                ids.extend(subtree(child))
-            return ids
+        def add(parent: int | None) -> None:
+            for item in children.get(parent, []):
+                new_order.append(item)
+                add(item.id)
 
-        moving = subtree(tag.id)
-        rest = [item for item in ordered if item.id not in moving]
-        anchor_tree = set(subtree(anchor_id)) - set(moving)
-        last = max((i for i, item in enumerate(rest) if item.id in anchor_tree), default=-1)
-        by_id = {item.id: item for item in ordered}
-        new_order = rest[: last + 1] + [by_id[i] for i in moving] + rest[last + 1 :]
+        add(None)
         for index, item in enumerate(new_order):
             item.position = index
 

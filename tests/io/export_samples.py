@@ -312,6 +312,26 @@ ORDERED_ANNOTATIONS: tuple[
 )
 
 
+def tree_order(
+    rows: tuple[tuple[str, str, str, str | None], ...],
+) -> list[tuple[str, str, str, str | None]]:
+    """`rows` as the panel lists them once nested: each tag followed by the tags under it.
+
+    Linking a parent (in the app, or on import) lists the child right under its parent, so an
+    imported codebook comes back in this order whatever order the file listed it in.
+    """
+    shown: list[tuple[str, str, str, str | None]] = []
+
+    def add(parent: str | None) -> None:
+        for row in rows:
+            if row[3] == parent:
+                shown.append(row)
+                add(row[0])
+
+    add(None)
+    return shown
+
+
 def add_ordered_document(store: LibraryStore) -> int:
     """Add the document the ordered-codebook annotations sit on; its id."""
     return store.add_document("Ordered codebook", "ordered.txt", ORDERED_TEXT).id
@@ -327,6 +347,9 @@ def make_ordered_library(store: LibraryStore) -> int:
     for name, _colour, _description, parent in ORDERED_CODEBOOK:
         if parent is not None:
             store.set_tag_parent(ids[name], ids[parent])
+    # Nesting in the app lists a child right under its parent; a library from an earlier
+    # Claimmark (or another tool) may list it elsewhere, which is what this sample keeps.
+    store.set_tag_order([ids[name] for name, *_rest in ORDERED_CODEBOOK])
     document_id = add_ordered_document(store)
     text = store.document(document_id).text
     store.add_annotations(

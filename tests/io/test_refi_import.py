@@ -20,6 +20,7 @@ from export_samples import (
     ORDERED_TEXT,
     codebook_rows,
     make_ordered_library,
+    tree_order,
 )
 from lxml import etree
 from lxml.builder import ElementMaker
@@ -255,7 +256,7 @@ def test_the_codebook_order_and_every_annotation_round_trip_into_an_empty_librar
 
     assert report.notes == ()  # the tag-order Set is ours: not reported as "sets not imported"
     assert (report.tags_added, report.annotations_added) == (6, len(ORDERED_ANNOTATIONS))
-    assert codebook_rows(empty) == list(ORDERED_CODEBOOK)
+    assert codebook_rows(empty) == tree_order(ORDERED_CODEBOOK)
     assert [t.position for t in empty.tags()] == list(range(len(ORDERED_CODEBOOK)))
     (document,) = empty.documents()
     names = {t.id: t.name for t in empty.tags()}
@@ -305,7 +306,7 @@ def test_the_order_set_lists_every_code_in_panel_order_only_when_nesting_cannot(
 
 def test_a_codebook_keeps_its_order(ordered: LibraryStore, empty: LibraryStore) -> None:
     assert import_qdc(empty, export_qdc(ordered.tags())) == len(ORDERED_CODEBOOK)
-    assert codebook_rows(empty) == list(ORDERED_CODEBOOK)
+    assert codebook_rows(empty) == tree_order(ORDERED_CODEBOOK)
 
 
 def test_a_stale_order_set_falls_back_to_the_tree_order(empty: LibraryStore) -> None:

@@ -30,6 +30,7 @@ from export_samples import (
     make_ordered_library,
     sample_bundle,
     sample_texts,
+    tree_order,
 )
 
 from desktop_app.core.codebook import TagSpec, load_default_codebook
@@ -178,7 +179,7 @@ def test_the_whole_codebook_and_every_annotation_round_trip_into_an_empty_librar
 
     assert report.placed == len(ORDERED_ANNOTATIONS) and report.not_placed == ()
     assert report.tags_created == tuple(name for name, *_ in ORDERED_CODEBOOK)
-    assert codebook_rows(empty_library) == list(ORDERED_CODEBOOK)
+    assert codebook_rows(empty_library) == tree_order(ORDERED_CODEBOOK)
     assert [t.position for t in empty_library.tags()] == list(range(len(ORDERED_CODEBOOK)))
     assert snapshot(empty_library, target) == expected
     by_quote = {
@@ -212,12 +213,14 @@ def test_codebook_tags_the_library_has_are_left_as_they_are(
     assert report.tags_created == ("beta", "child", "unused", "kid", "folder")
     rows = codebook_rows(other)
     assert rows[: len(before)] == before
+    # New tags follow the library's own; a nested one is listed under its parent (ALPHA, the
+    # library's last tag, so still right after `before`).
     assert rows[len(before) :] == [
-        ("beta", "#445566", "", None),
         ("child", "#778899", "Nested under alpha, listed after beta.", "ALPHA"),
+        ("beta", "#445566", "", None),
         ("unused", "#aabbcc", "On no annotation at all.", None),
-        ("kid", "#ddeeff", "Listed before its parent.", "folder"),
         ("folder", "#123456", "A parent whose only use is its child.", None),
+        ("kid", "#ddeeff", "Listed before its parent.", "folder"),
     ]
     assert next(t for t in other.tags() if t.id == mine.id).colour == "#000000"
     again = import_w3c(other, exported)

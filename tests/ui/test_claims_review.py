@@ -84,8 +84,9 @@ def test_a_parent_tag_includes_its_children(review, qtbot):
     window.undo_stack.push(AddTagCommand(app.session, TagSpec("tariffs", "#d55e00")))
     tariffs = next(t for t in app.session.tags if t.name == "tariffs")
     window.undo_stack.push(NestTagCommand(app.session, tariffs, app.session.tag_for_key(1).id))
+    assert app.session.tag_for_key(2).id == tariffs.id  # nested: listed (and keyed) under trade
     window.set_current_sentence(list(app.session.sentences)[12])
-    qtbot.keyClick(window.reader, "4")
+    qtbot.keyClick(window.reader, "2")
     dialog.tag.setCurrentIndex(dialog.tag.findData(app.session.tag_for_key(1).id))
     assert len(quotes(dialog)) == 4  # three trade claims and the tariffs one
     dialog.tag.setCurrentIndex(dialog.tag.findData(tariffs.id))
