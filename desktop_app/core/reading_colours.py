@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from desktop_app.core.highlight_layers import LAYER_OPACITY
 
 # Annotations with no tag are marked in a neutral grey.
-UNTAGGED_COLOUR = "#9e9e9e"
+UNTAGGED_COLOUR = "#b5b5b5"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from desktop_app.core.reading_colours import UNTAGGED_COLOUR
 from desktop_app.core.records import AnnotationRecord, TagRecord
 
 Index = QModelIndex | QPersistentModelIndex
@@ -165,7 +166,7 @@ class ClaimsModel(QAbstractTableModel):
             return record.exact if column == Column.Quote else record.note or None
         if role == Qt.ItemDataRole.DecorationRole and column == Column.Tags:
             tags = self.tags_of(record)
-            return QColor(tags[0].colour) if tags else QColor("#9e9e9e")
+            return QColor(tags[0].colour) if tags else QColor(UNTAGGED_COLOUR)
         return None
 
     def _text(self, record: AnnotationRecord, column: int) -> str:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox
 
 from desktop_app.commands.tag_commands import AddTagCommand
 from desktop_app.core.codebook import TagSpec
+from desktop_app.core.reading_colours import UNTAGGED_COLOUR
 from desktop_app.models.annotation_list_model import AnnotationRole
 from desktop_app.models.tag_list_model import TagRole
 
@@ -153,7 +154,7 @@ def test_delete_asks_keeps_untagged_annotations_and_undo_restores(editor, monkey
     kept = app.store.annotations(document_id)
     assert len(kept) == 3 and [a for a in kept if a.tag_ids == ()]  # kept, untagged
     untagged = next(a for a in kept if a.tag_ids == ())
-    assert app.window.reader.highlight_bands_at(untagged.start)[0][0] == "#9e9e9e"
+    assert app.window.reader.highlight_bands_at(untagged.start)[0][0] == UNTAGGED_COLOUR
     undo(app)
     assert names(app) == ["trade", "security", "coalition"]
     assert {a.id: a.tag_ids for a in app.store.annotations(document_id)} == before
