@@ -145,9 +145,7 @@ class ReviewPanel(QWidget):
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
             signal.connect(self._update)
         self.proxy.dataChanged.connect(self._update)
-        self.list.selectionModel().currentChanged.connect(
-            lambda current, _previous: self.selected.emit(self._record(current))
-        )
+        self.list.selectionModel().currentChanged.connect(self.on_current_changed)
         self.confirm_button.clicked.connect(lambda: self._emit(self.confirmRequested))
         self.place_button.clicked.connect(lambda: self._emit(self.placeRequested))
         self.delete_button.clicked.connect(lambda: self._emit(self.deleteRequested))
@@ -182,6 +180,14 @@ class ReviewPanel(QWidget):
         rows = max(1, min(count, 3))
         height = self.list.sizeHintForRow(0) if count else 40
         self.list.setFixedHeight(rows * height + 2 * self.list.frameWidth() + 2)
+        self._update_buttons()
+
+    def on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """Show the chosen annotation; an orphan has no candidate to confirm."""
+        self._update_buttons()
+        self.selected.emit(self._record(current))
+
+    def _update_buttons(self) -> None:
         current = self.current()
         self.confirm_button.setEnabled(
             current is not None and current.anchor_status != ANCHOR_ORPHANED

@@ -188,3 +188,24 @@ def test_confirm_in_the_versions_view_and_the_side_panel_and_the_view_follows_un
     (settled,) = app.session.annotations()
     assert settled.anchor_status == ANCHOR_OK
     assert not review.isVisibleTo(app.window) and dialog.review.count() == 0
+
+
+def test_confirm_is_offered_for_a_candidate_but_not_for_an_orphan(
+    launch, qtbot, tmp_path, monkeypatch, sample_text
+):
+    app = launch()
+    tag(qtbot, app, 5, "3")  # rewritten below: a candidate to review
+    tag(qtbot, app, 9, "2")  # deleted below: orphaned
+    lines = sample_text.split("\n")
+    words = lines[4].split()
+    lines[4] = " ".join(words[: len(words) // 2]) + " and more words were written here instead."
+    del lines[8]
+    edited = tmp_path / "takaichi_v2.md"
+    edited.write_text(f"# {TITLE}\n\n" + "\n\n".join(lines) + "\n", encoding="utf-8")
+    carry(qtbot, app, edited, monkeypatch)
+    review = app.window.side_panel.review_panel
+    statuses = {}
+    for row in range(review.proxy.rowCount()):
+        review.list.setCurrentIndex(review.proxy.index(row, 0))
+        statuses[review.current().anchor_status] = review.confirm_button.isEnabled()
+    assert statuses == {"needs_review": True, "orphaned": False}
