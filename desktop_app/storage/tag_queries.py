@@ -94,6 +94,8 @@ class TagQueries(StoreBase):
                 tag.id = tag_id
             session.add(tag)
             session.flush()
+            if parent_id is not None and position == len(existing):
+                self._keep_subtrees_together(session)  # listed under its parent, not last
             return tag_record(tag)
 
     def update_tag(

@@ -205,9 +205,9 @@ def test_a_new_code_nests_under_a_tag_the_library_has(empty: LibraryStore) -> No
     assert report.tags_added == 2 and report.tags_matched == 2
     assert tag_tree(empty.tags()) == [
         ("Security", None),
+        ("ships", "Security"),  # listed under its parent
         ("troops", None),
         ("navy", "troops"),
-        ("ships", "Security"),
     ]
     assert empty.tags()[0].id == security.id
 

@@ -565,3 +565,19 @@ def test_a_new_version_carries_claim_fields_and_an_orphan_keeps_its_words(
     for format_name in ("markdown", "csv", "html"):
         exported = render(store, format_name, [new.id]).data.decode("utf-8")
         assert lines[2].split(",")[0] in exported, format_name
+
+
+def test_a_tag_added_under_a_parent_is_listed_under_it(store: LibraryStore) -> None:
+    from desktop_app.core.codebook import TagSpec
+
+    trade = store.tags()[0]
+    store.add_tag(TagSpec("tariffs", "#cc79a7"), parent_id=trade.id)
+    store.add_tag(TagSpec("purchases", "#d55e00"), parent_id=trade.id)
+    assert [t.name for t in store.tags()] == [
+        "trade",
+        "tariffs",
+        "purchases",
+        "security",
+        "coalition",
+    ]
+    assert [t.position for t in store.tags()] == [0, 1, 2, 3, 4]
