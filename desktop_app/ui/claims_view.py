@@ -88,7 +88,18 @@ class ClaimsDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(Column.Quote, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.Note, QHeaderView.ResizeMode.Interactive)
-        for column, width in ((Column.Article, 180), (Column.Tags, 130), (Column.Note, 200)):
+        # Narrow columns for short values, so the quote (which stretches) gets the room.
+        metrics = self.table.fontMetrics()
+        widths = {
+            Column.Article: 170,
+            Column.Tags: 130,
+            Column.Stance: metrics.horizontalAdvance("supports") + 28,
+            Column.Speaker: 120,
+            Column.Check: metrics.horizontalAdvance("Check") + 28,
+            Column.Note: 190,
+            Column.Created: metrics.horizontalAdvance("2026-12-03 23:59") + 20,
+        }
+        for column, width in widths.items():
             self.table.setColumnWidth(column, width)
         self.table.setAccessibleName("Claims")
         self.count_label = QLabel("")

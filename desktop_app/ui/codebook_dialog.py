@@ -95,6 +95,7 @@ class CodebookDialog(QDialog):
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels(["Key", "Tag", "Uses", "Description"])
         self.tree.setRootIsDecorated(True)
+        self.tree.setTreePosition(1)  # nesting shows in the Tag column, keys stay aligned
         self.tree.setAlternatingRowColors(True)
         self.tree.setAccessibleName("Codebook")
         self.hint = QLabel("")
