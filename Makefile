@@ -29,6 +29,8 @@ bench: $(STAMP)
 screenshot: $(STAMP)
 	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python packaging/make_screenshot.py docs/screenshot.png
 	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python packaging/make_screenshot.py docs/analysis-dark.png analysis
+	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python packaging/make_screenshot.py docs/codebook-dark.png codebook-dark
+	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python packaging/make_screenshot.py docs/claims-light.png claims-light
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
