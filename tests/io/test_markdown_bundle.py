@@ -277,3 +277,30 @@ def test_front_matter_names_the_title_source_and_export_time_of_one_article() ->
     assert "exported_at:" in front
     library = ExportBundle((doc, document(2, "Other.")), {}, TAGS, NOW)
     assert "source:" not in export_markdown_bundle(library).split("\n---\n", 1)[0]
+
+
+def test_the_shipped_export_of_a_hostile_library_parses_back_quote_for_quote(store) -> None:
+    """The path the window and the command line take: a real library with emoji, 𠮷, Japanese,
+    CRLF-origin text, overlaps and hostile notes, rendered and parsed with CommonMark."""
+    from export_samples import make_library
+
+    from desktop_app.io.exports import ExportOptions, render
+
+    ids = make_library(store)
+    markdown = render(store, "markdown", ids).data.decode("utf-8")
+    expected = [a for i in ids for a in store.annotations(i)]
+    assert quotes(markdown) == [a.marked_words for a in expected]
+    tokens = MarkdownIt("commonmark").parse(markdown.split("\n---\n", 1)[1])
+    inline = [c for t in tokens for c in (t.children or [])]
+    assert not [t for t in [*tokens, *inline] if t.type in ("html_block", "html_inline")]
+    texts = {i: store.document(i).text for i in ids}
+    for annotation in expected:
+        if annotation.anchor_status == "ok":
+            place = f"characters {annotation.start}–{annotation.end}"
+            assert place in markdown
+            assert texts[annotation.document_id][annotation.start : annotation.end] == (
+                annotation.exact
+            )
+    grouped = render(store, "markdown", ids, ExportOptions(grouping="tag")).data.decode()
+    tagged = [a for a in expected if a.tag_ids]
+    assert set(quotes(grouped)) >= {a.marked_words for a in tagged}
