@@ -123,7 +123,8 @@ def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
     from desktop_app.paths import default_database_path
     from desktop_app.storage.errors import LibraryError
 
-    path: Path = args.db or default_database_path()
+    path: Path = (args.db or default_database_path()).expanduser()
+    created = not path.exists()
     try:
         store = _open_store(path)
     except LibraryError as error:
@@ -131,15 +132,22 @@ def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
         return 1
     from desktop_app.storage.database import database_errors_explained
 
+    code = 1
     try:
         # Damage deeper in the file shows up only when a command reads that far.
         with database_errors_explained(path):
-            return _run(store, args, out, err)
+            code = _run(store, args, out, err)
+        return code
     except LibraryError as error:
         print(f"desktop-app: {_with_backup_hint(error)}", file=err)
         return 1
     finally:
+        # A command that failed on a library it had just created leaves no library behind.
+        discard = created and code != 0 and not store.documents()
         store.close()
+        if discard:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def _run(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -471,3 +471,17 @@ def test_a_command_leaves_a_deletion_the_window_can_still_undo(tmp_path: Path) -
         assert {d.id for d in store.documents()} == {kept.id, deleted.id}
     finally:
         store.close()
+
+
+def test_a_refused_import_into_a_new_library_leaves_no_library_behind(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    database = tmp_path / "new" / "library.db"
+    code = run_command(["import", str(empty), "--db", str(database)], io.StringIO(), io.StringIO())
+    assert code == 1
+    assert not database.exists() and list(database.parent.iterdir()) == []
+    article = tmp_path / "a.txt"
+    article.write_text("Talks went on.\n", encoding="utf-8")
+    args = ["import", str(article), str(empty), "--db", str(database)]
+    assert run_command(args, io.StringIO(), io.StringIO()) == 1  # one refused, one kept
+    assert database.exists()

@@ -123,25 +123,25 @@ def test_library_stats_as_csv(library: tuple[Path, int, int]) -> None:
         ["tag", "parent", "annotations", "sentences", "coverage"],
         # version 2 lines 12 and 13 (tariffs rolls up) + article 2 line 1: 3 of 23 sentences
         ["trade", "", "3", "3", "0.1304"],
+        ["tariffs", "trade", "2", "2", "0.0870"],  # line 13, article 2 line 1 (under trade)
         ["security", "", "2", "2", "0.0870"],  # lines 12 and 21
         ["coalition", "", "1", "1", "0.0435"],  # article 2 line 2 (version 1 is not counted)
-        ["tariffs", "trade", "2", "2", "0.0870"],  # line 13, article 2 line 1
     ]
     assert pairs == [
         ["tag_a", "tag_b", "sentences"],
-        ["trade", "security", "1"],  # line 12
         ["trade", "tariffs", "2"],  # line 13, article 2 line 1
+        ["trade", "security", "1"],  # line 12
     ]
     assert over_time == [
         ["period", "tag", "annotations"],
         ["2026-03", "trade", "2"],
+        ["2026-03", "tariffs", "1"],
         ["2026-03", "security", "2"],
         ["2026-03", "coalition", "0"],
-        ["2026-03", "tariffs", "1"],
         ["undated", "trade", "1"],
+        ["undated", "tariffs", "1"],
         ["undated", "security", "0"],
         ["undated", "coalition", "1"],
-        ["undated", "tariffs", "1"],
     ]
 
 
@@ -158,7 +158,7 @@ def test_library_stats_as_json(library: tuple[Path, int, int]) -> None:
     }
     assert data["tagged_sentences"] == 5
     assert data["rollup"] is True
-    assert list(data["tags"]) == ["trade", "security", "coalition", "tariffs"]
+    assert list(data["tags"]) == ["trade", "tariffs", "security", "coalition"]
     trade_id = data["tags"]["trade"]["id"]
     assert data["tags"]["tariffs"] == {
         "id": data["tags"]["tariffs"]["id"],
@@ -176,8 +176,8 @@ def test_library_stats_as_json(library: tuple[Path, int, int]) -> None:
         "tariffs": (2, 2),
     }
     assert [(p["tag_a"], p["tag_b"], p["sentences"]) for p in data["cooccurrence"]] == [
-        ("trade", "security", 1),
         ("trade", "tariffs", 2),
+        ("trade", "security", 1),
     ]
     assert data["cooccurrence"][0]["tag_a_id"] == trade_id
     assert data["over_time"] == {
