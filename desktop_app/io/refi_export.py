@@ -24,6 +24,7 @@ restores the order from it, and other tools show it as an ordinary code set.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import uuid
@@ -32,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from lxml import etree
 
@@ -55,6 +57,7 @@ INTERNAL_SCHEME = "internal://"
 ORIGIN = f"{APP_NAME} {__version__}"
 # Fixed forever: every name-based GUID of every export derives from it.
 GUID_NAMESPACE = uuid.UUID("6f0d7a1e-3c52-5b8e-9a4d-2e61c0b7f3a9")
+_NAMESPACE_BYTES = GUID_NAMESPACE.bytes
 # The Set that carries the panel order when nesting alone cannot (see the module docstring).
 ORDER_SET_GUID = str(uuid.uuid5(GUID_NAMESPACE, "set:tag panel order"))
 ORDER_SET_NAME = f"{APP_NAME} tag order"
@@ -74,9 +77,21 @@ class RefiExportError(ValueError):
     """An export the format cannot express (e.g. a codebook without tags), said in one line."""
 
 
+@lru_cache(maxsize=1024)
 def code_guid(name: str) -> str:
     """The GUID of the Code for a tag called `name` (tag names are unique without case)."""
-    return str(uuid.uuid5(GUID_NAMESPACE, "code:" + name.casefold()))
+    return _guid5("code:" + name.casefold())
+
+
+def _guid5(name: str) -> str:
+    """`str(uuid.uuid5(GUID_NAMESPACE, name))` without building a UUID object (one a Coding)."""
+    digest = bytearray(
+        hashlib.sha1(_NAMESPACE_BYTES + name.encode(), usedforsecurity=False).digest()
+    )
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest[:16].hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def source_guid(text: str) -> str:
@@ -171,10 +186,7 @@ def export_qdc(tags: Sequence[TagRecord]) -> bytes:
 
 def _sub(parent: etree._Element, ns: str, tag: str, **attributes: str) -> etree._Element:
     """A child element in namespace `ns` (attributes in the given order)."""
-    child = etree.SubElement(parent, f"{{{ns}}}{tag}")
-    for key, value in attributes.items():
-        child.set(key, value)
-    return child
+    return etree.SubElement(parent, f"{{{ns}}}{tag}", attributes)
 
 
 def _append_codes(
@@ -289,7 +301,7 @@ def _append_selection(
             selection,
             PROJECT_NS,
             "Coding",
-            guid=str(uuid.uuid5(GUID_NAMESPACE, f"coding:{guid}:{target}")),
+            guid=_guid5(f"coding:{guid}:{target}"),
             creatingUser=user,
             creationDateTime=created,
         )

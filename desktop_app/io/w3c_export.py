@@ -26,6 +26,8 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
+from json.encoder import encode_basestring as _json_string
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -67,8 +69,9 @@ def export_w3c(bundle: ExportBundle, *, page_size: int = PAGE_SIZE) -> str:
     tags = {tag.id: tag for tag in bundle.tags}
     # Hashing a long text takes milliseconds: once per document, not once per annotation.
     digests = {d.id: text_digest(d.text) for d in bundle.documents}
+    sources = {d.id: target_source(d, digests[d.id]) for d in bundle.documents}
     items = [
-        _annotation(document, digests[document.id], annotation, tags)
+        _annotation(document, digests[document.id], sources[document.id], annotation, tags)
         for document in bundle.documents
         for annotation in sorted(
             bundle.annotations_of(document.id), key=lambda a: (a.start, a.end, a.id)
@@ -89,7 +92,38 @@ def export_w3c(bundle: ExportBundle, *, page_size: int = PAGE_SIZE) -> str:
             collection["last"] = _page_id(collection_id, len(pages) - 1)
     collection[DOCUMENTS_KEY] = [_document_entry(d, digests[d.id]) for d in bundle.documents]
     collection[CODEBOOK_KEY] = [_codebook_entry(t, tags) for t in bundle.tags]
-    return json.dumps(collection, ensure_ascii=False, indent=2) + "\n"
+    return pretty_json(collection) + "\n"
+
+
+def pretty_json(value: Any, indent: str = "\n") -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)`, character for character, faster.
+
+    The standard library only has a C encoder for compact output; with `indent` it falls back
+    to a generator per value, which took a second for 10,000 annotations. This writes the
+    structure with plain joins and escapes the strings (the bulk of the text) in C. Values are
+    what an export holds: dicts with string keys, lists, strings, numbers, booleans and None.
+    """
+    if isinstance(value, str):
+        return _json_string(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        members = [
+            _json_string(key) + ": " + pretty_json(item, inner) for key, item in value.items()
+        ]
+        return "{" + inner + ("," + inner).join(members) + indent + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        items = [pretty_json(item, inner) for item in value]
+        return "[" + inner + ("," + inner).join(items) + indent + "]"
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    return json.dumps(value)  # floats (and their NaN and infinities) as json writes them
 
 
 def target_source(document: DocumentRecord, digest: str | None = None) -> str:
@@ -124,6 +158,12 @@ def w3c_time(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+
+
+@lru_cache(maxsize=4096)
+def _w3c_time(moment: datetime) -> str:
+    """w3c_time, remembered: annotations made in one session share their times."""
+    return w3c_time(moment)
 
 
 def _collection_id(bundle: ExportBundle) -> str:
@@ -166,6 +206,7 @@ def _label(documents: Sequence[DocumentRecord]) -> str:
 def _annotation(
     document: DocumentRecord,
     digest: str,
+    source: str,
     annotation: AnnotationRecord,
     tags: dict[int, TagRecord],
 ) -> dict[str, Any]:
@@ -188,8 +229,8 @@ def _annotation(
     item: dict[str, Any] = {
         "id": annotation_urn(annotation.uuid),
         "type": "Annotation",
-        "created": w3c_time(annotation.created),
-        "modified": w3c_time(annotation.updated),
+        "created": _w3c_time(annotation.created),
+        "modified": _w3c_time(annotation.updated),
     }
     if bodies:
         item["body"] = bodies
@@ -198,7 +239,7 @@ def _annotation(
         # by motivation rather than by an empty body.
         item["motivation"] = "highlighting"
     item["target"] = {
-        "source": target_source(document, digest),
+        "source": source,
         TEXT_DIGEST_KEY: DIGEST_PREFIX + digest,
         "selector": [
             {

@@ -799,3 +799,41 @@ def test_plain_notes_render_as_markdown_would(note: str) -> None:
         return re.sub(r"\s*(<[^>]+>)\s*", r"\1", " ".join(fragment.split()))
 
     assert rendered_alike(html_export.render_note(note)) == rendered_alike(slow)
+
+
+SIMPLE_NOTE_PIECES = [
+    *"ab Z9.,;:()%'\"!?-+=/é😀*_`[]#&<>\\\t\xa0\u3000",
+    *["*a*", "**b c**", "_d_", "`e`", "`*f*`", "` g`", "x_y", "***", "---", "  "],
+    *["[x](https://e.org/a_b?q=1#f)", "[y](mailto:a@b.c)", "[z](javascript:x)", "[a][b]"],
+    *["\n", "\n\n", "\n\n\n", "\n- ", "\n* ", "\n1. ", "\n> ", "- ", "1. ", "2) ", "> ", "    "],
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(SIMPLE_NOTE_PIECES), min_size=1, max_size=12).map("".join))
+def test_simple_markdown_notes_render_exactly_as_markdown_would(note: str) -> None:
+    """The fast path for everyday Markdown gives what the converter and sanitiser give, byte
+    for byte, or steps aside (None)."""
+    from desktop_app.io import html_export
+
+    fast = html_export._simple_markdown(note)
+    if fast is not None:
+        slow = html_export._note_markdown().reset().convert(note)
+        assert fast == html_export._note_cleaner().clean(slow)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Is *this* the 4% quoted? See the [report](https://example.org/r/1) and **compare**.",
+        "Open questions:\n\n- who said it first\n- the [source](https://example.org/s)\n- _when_",
+        "Contradicts the `12%` figure in paragraph 3; ask the desk.",
+        "1. Find the original release\n2. Compare with *last year's* 3%\n\n> quoted in 4 outlets",
+    ],
+)
+def test_everyday_markdown_notes_take_the_fast_path(note: str) -> None:
+    from desktop_app.io import html_export
+
+    fast = html_export._simple_markdown(note)
+    slow = html_export._note_cleaner().clean(html_export._note_markdown().reset().convert(note))
+    assert fast == slow
