@@ -70,8 +70,15 @@ def export_w3c(bundle: ExportBundle, *, page_size: int = PAGE_SIZE) -> str:
     # Hashing a long text takes milliseconds: once per document, not once per annotation.
     digests = {d.id: text_digest(d.text) for d in bundle.documents}
     sources = {d.id: target_source(d, digests[d.id]) for d in bundle.documents}
+    # One annotation a line, in the standard library's C encoder: the pretty-printing of a
+    # nested structure per annotation cost most of a 10,000-annotation export.
     items = [
-        _annotation(document, digests[document.id], sources[document.id], annotation, tags)
+        _EncodedJson(
+            json.dumps(
+                _annotation(document, digests[document.id], sources[document.id], annotation, tags),
+                ensure_ascii=False,
+            )
+        )
         for document in bundle.documents
         for annotation in sorted(
             bundle.annotations_of(document.id), key=lambda a: (a.start, a.end, a.id)
@@ -95,14 +102,21 @@ def export_w3c(bundle: ExportBundle, *, page_size: int = PAGE_SIZE) -> str:
     return pretty_json(collection) + "\n"
 
 
+class _EncodedJson(str):
+    """A value already written as JSON, which `pretty_json` puts in as it is."""
+
+
 def pretty_json(value: Any, indent: str = "\n") -> str:
-    """`json.dumps(value, ensure_ascii=False, indent=2)`, character for character, faster.
+    """`json.dumps(value, ensure_ascii=False, indent=2)`, character for character, faster
+    (but for parts given as _EncodedJson, which go in as they are).
 
     The standard library only has a C encoder for compact output; with `indent` it falls back
     to a generator per value, which took a second for 10,000 annotations. This writes the
     structure with plain joins and escapes the strings (the bulk of the text) in C. Values are
     what an export holds: dicts with string keys, lists, strings, numbers, booleans and None.
     """
+    if isinstance(value, _EncodedJson):
+        return str(value)
     if isinstance(value, str):
         return _json_string(value)
     if isinstance(value, dict):
