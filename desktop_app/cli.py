@@ -146,7 +146,9 @@ def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
         discard = created and code != 0 and not store.documents()
         store.close()
         if discard:
-            for suffix in ("", "-wal", "-shm", "-journal"):
+            from desktop_app.storage.backups import COMPANION_SUFFIXES
+
+            for suffix in ("", *COMPANION_SUFFIXES):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
