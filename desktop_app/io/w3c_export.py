@@ -192,7 +192,7 @@ def _page_id(collection_id: str, number: int) -> str:
 
 
 def _chain_pages(
-    collection_id: str, pages: Sequence[list[dict[str, Any]]], page_size: int
+    collection_id: str, pages: Sequence[Sequence[object]], page_size: int
 ) -> dict[str, Any]:
     """The pages embedded in one another through `next`, first page outermost."""
     following: dict[str, Any] | None = None
