@@ -302,6 +302,30 @@ def test_timestamps_come_back_aware_in_utc_and_are_stored_naive_utc(
     assert raw == [("2026-01-01 18:04:05.678901",)]
 
 
+def test_bulk_reads_agree_field_for_field_with_single_reads(
+    store: LibraryStore, clock: list[datetime]
+) -> None:
+    """`annotations` and `all_annotations` build records positionally from raw rows; each
+    must equal what the one-at-a-time read (through SQLAlchemy's types) gives."""
+    document = store.add_document("Fields", "f.txt", "One claim. Two claims. Three 🎌 claims.")
+    tags = tag_ids_by_name(store)
+    # A timestamp on a whole second is stored without a fraction: both forms must parse.
+    clock.extend([datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)] * 2)
+    first = store.create_annotation(document.id, span_of(document.text, "One claim."), [])
+    second = store.create_annotation(
+        document.id, span_of(document.text, "Three 🎌"), [tags["security"], tags["trade"]]
+    )
+    store.set_note(second.id, "why it matters")
+    store.set_claim_fields(second.id, stance="opposes", speaker="Mr. Kato", checkworthiness=4)
+
+    single = [store.annotation(first.id), store.annotation(second.id)]
+    assert store.annotations(document.id) == single
+    assert store.all_annotations() == single
+    assert single[0].created == datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    assert single[1].checkworthiness == 4 and single[1].speaker == "Mr. Kato"
+    assert single[1].tag_ids == (tags["trade"], tags["security"])  # codebook order
+
+
 def test_delete_then_restore_brings_back_the_identical_annotation(
     store: LibraryStore, sample_text: str
 ) -> None:
