@@ -5,6 +5,12 @@ they lay out, and with 10,000 annotations a Python `rowCount` makes every tag ke
 of layout. Here rows live in C++; Python keeps only a sorted index of keys to find a row.
 Changes arrive one at a time from DocumentSession; rows are inserted, removed and updated
 individually (never a reset), so the selection and scroll position survive every edit.
+
+Each row stores only what C++ must answer without Python: the quote it shows, the record, its
+anchor status (the review list filters on it in C++) and the text a screen reader speaks.
+Everything else a card shows (tag colours, the note, the tooltip) is read from the record when
+the row is painted: filling 10,000 rows is part of opening a document, and each `setData` costs.
+Rows are read-only (`flags`); the views showing them have no edit triggers either.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from desktop_app.core.records import AnnotationRecord, TagRecord
@@ -25,13 +31,12 @@ class AnnotationRole(IntEnum):
     """Data roles beyond Qt's own."""
 
     Record = Qt.ItemDataRole.UserRole + 1
-    Tags = Qt.ItemDataRole.UserRole + 2
-    Note = Qt.ItemDataRole.UserRole + 3
-    Id = Qt.ItemDataRole.UserRole + 4
     Status = Qt.ItemDataRole.UserRole + 5
 
 
 TagLookup = Callable[[int], TagRecord | None]
+
+_ROW_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
 
 
 class AnnotationListModel(QStandardItemModel):
@@ -49,35 +54,43 @@ class AnnotationListModel(QStandardItemModel):
 
     def set_annotations(self, annotations: Sequence[AnnotationRecord]) -> None:
         """Show a newly opened document's annotations."""
-        records = sorted(annotations, key=reading_order)
-        self._keys = [reading_order(r) for r in records]
+        keyed = sorted((reading_order(r), r) for r in annotations)
+        self._keys = [key for key, _record in keyed]
         self._key_of = {key[2]: key for key in self._keys}
         self.clear()  # a reset: the views drop rows, selection and scroll position
-        if records:
-            self.invisibleRootItem().appendRows([self._item(r) for r in records])
+        if keyed:
+            self.invisibleRootItem().appendRows([self._item(r) for _key, r in keyed])
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        """Selectable and enabled, never editable (a row shows an annotation, it is not one)."""
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def _item(self, record: AnnotationRecord) -> QStandardItem:
-        item = QStandardItem()
-        item.setEditable(False)
-        self._fill(item, record)
+        item = QStandardItem(self._quote(record))
+        item.setData(record, AnnotationRole.Record)
+        item.setData(record.anchor_status, AnnotationRole.Status)
+        item.setData(self._spoken(record), Qt.ItemDataRole.AccessibleTextRole)
         return item
 
     def _fill(self, item: QStandardItem, record: AnnotationRecord) -> None:
-        tags = self.tags_of(record)
-        names = ", ".join(t.name for t in tags)
+        item.setData(self._quote(record), Qt.ItemDataRole.DisplayRole)
+        item.setData(record, AnnotationRole.Record)
+        item.setData(record.anchor_status, AnnotationRole.Status)
+        item.setData(self._spoken(record), Qt.ItemDataRole.AccessibleTextRole)
+
+    @staticmethod
+    def _quote(record: AnnotationRecord) -> str:
+        """The card's quote on one line; a placement to settle shows what it quoted."""
         quote = record.exact
         if record.needs_attention:
-            # Its span is only a guess until the reader settles it: show what it quoted.
             status = "orphaned" if record.anchor_status == "orphaned" else "to review"
             quote = f"[{status}] {record.previous_exact or record.exact}"
-        item.setData(" ".join(quote.split()), Qt.ItemDataRole.DisplayRole)
-        item.setData(record.note or record.exact, Qt.ItemDataRole.ToolTipRole)
-        item.setData(f"{names or 'untagged'}: {record.exact}", Qt.ItemDataRole.AccessibleTextRole)
-        item.setData(record, AnnotationRole.Record)
-        item.setData(tags, AnnotationRole.Tags)
-        item.setData(record.note, AnnotationRole.Note)
-        item.setData(record.id, AnnotationRole.Id)
-        item.setData(record.anchor_status, AnnotationRole.Status)
+        return " ".join(quote.split())
+
+    def _spoken(self, record: AnnotationRecord) -> str:
+        """What a screen reader says for the row: its tags, then the quote."""
+        names = ", ".join(t.name for t in self.tags_of(record))
+        return f"{names or 'untagged'}: {record.exact}"
 
     def add(self, record: AnnotationRecord) -> int:
         """Insert an annotation at its place in reading order; returns its row."""

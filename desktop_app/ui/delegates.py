@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+)
 
 from desktop_app.core.highlight_layers import composite
-from desktop_app.core.records import TagRecord
+from desktop_app.core.records import AnnotationRecord, TagRecord
 from desktop_app.models.annotation_list_model import AnnotationRole
 from desktop_app.models.tag_list_model import TagRole
 from desktop_app.ui.reading_style import colours_for
@@ -91,10 +108,32 @@ class AnnotationDelegate(QStyledItemDelegate):
     """An annotation card: tag colours down the left, two lines of quote, then tags and note.
 
     Every card has the same height, so the list can use uniform item sizes and lay out
-    10,000 annotations without asking for 10,000 size hints on every change.
+    10,000 annotations without asking for 10,000 size hints on every change. The tags, the
+    note and the tooltip come from the row's record when it is painted or hovered (the model
+    stores as little as it can per row).
     """
 
     QUOTE_LINES = 2
+
+    def __init__(
+        self, tags_of: Callable[[AnnotationRecord], list[TagRecord]], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._tags_of = tags_of
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: Index,
+    ) -> bool:
+        """The card's tooltip: its note, or its whole quote when it has none."""
+        record: AnnotationRecord | None = index.data(AnnotationRole.Record)
+        if event.type() != QEvent.Type.ToolTip or record is None:
+            return super().helpEvent(event, view, option, index)
+        QToolTip.showText(event.globalPos(), record.note or record.exact, view)
+        return True
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         line = QFontMetrics(option.font).lineSpacing()
@@ -116,8 +155,9 @@ class AnnotationDelegate(QStyledItemDelegate):
         font = option.font
         metrics = QFontMetrics(font)
         line = metrics.lineSpacing()
-        tags: list[TagRecord] = index.data(AnnotationRole.Tags) or []
-        note: str = index.data(AnnotationRole.Note) or ""
+        record: AnnotationRecord | None = index.data(AnnotationRole.Record)
+        tags = self._tags_of(record) if record is not None else []
+        note = record.note if record is not None else ""
         quote: str = index.data(Qt.ItemDataRole.DisplayRole) or ""
 
         strip = QRectF(rect.left() + PAD, rect.top() + PAD, 4, rect.height() - 2 * PAD)

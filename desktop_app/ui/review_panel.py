@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
+    QRegularExpression,
     QSize,
     QSortFilterProxyModel,
     Qt,
@@ -37,16 +38,17 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class NeedsAttention(QSortFilterProxyModel):
-    """The annotations whose placement is not settled."""
+    """The annotations whose placement is not settled.
+
+    Filtered in C++ by a pattern on the status role, not by a Python `filterAcceptsRow`:
+    opening a document filters every row, and 10,000 calls into Python showed in the time.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # Qt re-filters a changed row only when the filter role is among the changed roles.
         self.setFilterRole(AnnotationRole.Status)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        index = self.sourceModel().index(source_row, 0, source_parent)
-        return index.data(AnnotationRole.Status) not in (None, ANCHOR_OK)
+        self.setFilterRegularExpression(QRegularExpression(f"^(?!{ANCHOR_OK}$)."))
 
 
 class ReviewDelegate(QStyledItemDelegate):

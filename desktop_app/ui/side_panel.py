@@ -66,7 +66,9 @@ class SidePanel(QWidget):
         self.annotation_list = QListView()
         self.annotation_list.setObjectName("annotationList")
         self.annotation_list.setModel(annotation_model)
-        self.annotation_list.setItemDelegate(AnnotationDelegate(self.annotation_list))
+        self.annotation_list.setItemDelegate(
+            AnnotationDelegate(annotation_model.tags_of, self.annotation_list)
+        )
         self.annotation_list.setMouseTracking(True)
         self.annotation_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.annotation_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

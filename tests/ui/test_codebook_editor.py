@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox
 
@@ -40,7 +41,10 @@ def test_rename_shows_in_the_panel_and_the_annotations_and_undoes(editor, monkey
     assert names(app) == ["commerce", "security", "coalition"]
     assert app.window.tag_model.index(0).data() == "commerce"
     first = app.window.annotation_model.index(0, 0)
-    assert [t.name for t in first.data(AnnotationRole.Tags)] == ["commerce"]
+    record = first.data(AnnotationRole.Record)
+    assert [t.name for t in app.window.annotation_model.tags_of(record)] == ["commerce"]
+    # The row a screen reader speaks was refreshed with the new name.
+    assert first.data(Qt.ItemDataRole.AccessibleTextRole).startswith("commerce: ")
     undo(app)
     assert names(app)[0] == "trade"
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QDialog, QToolTip
 
 from desktop_app.core.highlight_layers import composite
 from desktop_app.ui.add_tag_dialog import AddTagDialog
@@ -194,3 +196,29 @@ def test_annotation_list_is_usable_from_the_keyboard(launch, qtbot):
     assert [a.exact[:8] for a in app.store.annotations(first.document_id)] == ["Takaichi"]
     qtbot.keyClick(annotation_list, Qt.Key.Key_Return)
     assert window.reader.hasFocus()
+
+
+# Showing a tooltip raises its window, which the offscreen platform cannot do (and says so).
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_an_annotation_card_shows_its_note_or_quote_as_a_tooltip(launch, qtbot):
+    """The card's tooltip is read from its record when hovered (the model stores no copy)."""
+    app = launch()
+    window = app.window
+    for key in "jj1j2":
+        qtbot.keyClick(window.reader, key)
+    annotation_list = window.side_panel.annotation_list
+    noted, bare = (window.annotation_model.record_at(row) for row in (0, 1))
+    app.session.set_note(noted.document_id, noted.id, "Check the agenda.")
+
+    def tooltip_of(row: int) -> str:
+        rect = annotation_list.visualRect(window.annotation_model.index(row, 0))
+        point = rect.center()
+        event = QHelpEvent(
+            QEvent.Type.ToolTip, point, annotation_list.viewport().mapToGlobal(point)
+        )
+        QApplication.sendEvent(annotation_list.viewport(), event)
+        return QToolTip.text()
+
+    qtbot.waitUntil(lambda: tooltip_of(0) == "Check the agenda.")
+    qtbot.waitUntil(lambda: tooltip_of(1) == bare.exact)
+    QToolTip.hideText()
