@@ -313,3 +313,38 @@ def test_rows_name_tags_and_parents(sample_text: str) -> None:
         ("2026-03", "coalition", 1),
         ("2026-03", "tariffs", 2),
     ]
+
+
+def test_a_paragraph_shared_by_two_documents_counts_in_each(sample_text: str) -> None:
+    """A paragraph met again is segmented once per analysis; each document still gets its own
+    sentences at its own offsets, so the library is the sum of its documents."""
+    shared = 'He said "we will win." Then he left. Mr. Abe agreed on Jan. 5.'
+    first_text = f"{shared}\n\n{sample_text}"
+    second_text = f"Intro line.\n  {shared}\n「勝つ。」と言った。次の文。\n{shared}"
+    first = Annotations(1, first_text)
+    first.add(phrase(first_text, "security matters"), SECURITY, TRADE)
+    first.add((0, len(shared)), COALITION)  # the three sentences of the shared paragraph
+    second = Annotations(2, second_text)
+    second.add(phrase(second_text, "Intro line.\n  He said"), TARIFFS, SECURITY)
+    second.add((second_text.rindex("Then"), len(second_text)), TRADE)
+    second.add(phrase(second_text, "と言った"), COALITION)
+    documents = [document(1, first_text, "2026-03-01"), document(2, second_text, "")]
+    annotations = {1: first.made, 2: second.made}
+
+    together = analyse(documents, annotations, TAGS)
+    alone = [analyse([d], annotations, TAGS) for d in documents]
+
+    assert [a.sentence_count for a in alone] == [
+        len(list(SentenceIndex(first_text))),
+        len(list(SentenceIndex(second_text))),
+    ]
+    assert together.sentence_count == sum(a.sentence_count for a in alone)
+    assert together.tagged_sentences == sum(a.tagged_sentences for a in alone)
+    assert [t.sentences for t in together.per_tag] == [
+        sum(pair) for pair in zip(*([t.sentences for t in a.per_tag] for a in alone), strict=True)
+    ]
+    pairs: dict[tuple[int, int], int] = {}
+    for single in alone:
+        for a, b, count in single.cooccurrence:
+            pairs[(a, b)] = pairs.get((a, b), 0) + count
+    assert {(a, b): n for a, b, n in together.cooccurrence} == pairs
