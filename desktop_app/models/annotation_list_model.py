@@ -1,16 +1,18 @@
 """The open document's annotations in reading order, as a list model.
 
-It is a QStandardItemModel: item views ask a model for its row count once per row whenever
-they lay out, and with 10,000 annotations a Python `rowCount` makes every tag key cost ~15 ms
-of layout. Here rows live in C++; Python keeps only a sorted index of keys to find a row.
+Item views ask a model for its row count once per row whenever they lay out, and with 10,000
+annotations a Python `rowCount` makes every tag key cost ~15 ms of layout. So the rows are
+counted in C++: this is a QStandardItemModel whose rows hold no items at all (`insertRows`
+without items), and `data` answers from a Python list of records kept row for row beside them.
+Filling 10,000 items with their roles was a third of opening a large document and 10 MiB of
+memory; empty rows cost neither.
+
+The list follows the C++ rows exactly: it changes in the model's own `rowsInserted` and
+`rowsRemoved` handlers, connected before any view's, so every other listener (the selection
+model moving the current row, the review filter) reads the rows as Qt numbers them.
+
 Changes arrive one at a time from DocumentSession; rows are inserted, removed and updated
 individually (never a reset), so the selection and scroll position survive every edit.
-
-Each row stores only what C++ must answer without Python: the quote it shows, the record, its
-anchor status (the review list filters on it in C++) and the text a screen reader speaks.
-Everything else a card shows (tag colours, the note, the tooltip) is read from the record when
-the row is painted: filling 10,000 rows is part of opening a document, and each `setData` costs.
-Rows are read-only (`flags`); the views showing them have no edit triggers either.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItemModel
 
 from desktop_app.core.records import AnnotationRecord, TagRecord
 from desktop_app.models.document_session import reading_order
@@ -37,16 +39,37 @@ class AnnotationRole(IntEnum):
 TagLookup = Callable[[int], TagRecord | None]
 
 _ROW_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_EDIT = Qt.ItemDataRole.EditRole
+_SPOKEN = Qt.ItemDataRole.AccessibleTextRole
 
 
 class AnnotationListModel(QStandardItemModel):
-    """One row per annotation, in reading order."""
+    """One row per annotation, in reading order; rows are read-only.
 
-    def __init__(self, tag_lookup: TagLookup, parent: Any = None) -> None:
+    `keep` narrows the list to the annotations it accepts (the review list holds only those
+    whose placement is unsettled): a second small model fed the same changes, rather than a
+    filter proxy, which would ask this model's Python `data` about every row of a document.
+    """
+
+    def __init__(
+        self,
+        tag_lookup: TagLookup,
+        parent: Any = None,
+        *,
+        keep: Callable[[AnnotationRecord], bool] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._tag_lookup = tag_lookup
-        self._keys: list[tuple[int, int, int]] = []
+        self._keep = keep
+        self._records: list[AnnotationRecord] = []  # row for row with the model's rows
+        self._keys: list[tuple[int, int, int]] = []  # their reading-order keys, sorted
         self._key_of: dict[int, tuple[int, int, int]] = {}
+        self._incoming: list[AnnotationRecord] = []  # rows being inserted, until they are
+        # First connections: they run before any view's (see the module docstring).
+        self.rowsInserted.connect(self._on_rows_inserted)
+        self.rowsRemoved.connect(self._on_rows_removed)
+        self.setColumnCount(1)
 
     def set_tag_lookup(self, tag_lookup: TagLookup) -> None:
         """Where tag ids are turned into tags (names and colours) for display."""
@@ -54,29 +77,57 @@ class AnnotationListModel(QStandardItemModel):
 
     def set_annotations(self, annotations: Sequence[AnnotationRecord]) -> None:
         """Show a newly opened document's annotations."""
-        keyed = sorted((reading_order(r), r) for r in annotations)
-        self._keys = [key for key, _record in keyed]
-        self._key_of = {key[2]: key for key in self._keys}
         self.clear()  # a reset: the views drop rows, selection and scroll position
-        if keyed:
-            self.invisibleRootItem().appendRows([self._item(r) for _key, r in keyed])
+        self._records, self._keys, self._key_of = [], [], {}
+        self.setColumnCount(1)
+        kept = annotations if self._keep is None else [a for a in annotations if self._keep(a)]
+        self._insert(0, sorted(kept, key=reading_order))
+
+    def _insert(self, row: int, records: list[AnnotationRecord]) -> None:
+        if records:
+            self._incoming = records
+            self.insertRows(row, len(records))
+
+    def _on_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        records, self._incoming = self._incoming, []
+        assert len(records) == last - first + 1, "rows are inserted only through _insert"
+        keys = [reading_order(r) for r in records]
+        self._records[first:first] = records
+        self._keys[first:first] = keys
+        self._key_of.update((key[2], key) for key in keys)
+
+    def _on_rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
+        for key in self._keys[first : last + 1]:
+            self._key_of.pop(key[2], None)
+        del self._records[first : last + 1]
+        del self._keys[first : last + 1]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> object:
+        """What a row shows, read from its record when a view asks."""
+        row = index.row()
+        if not index.isValid() or index.column() != 0 or row >= len(self._records):
+            return None
+        record = self._records[row]
+        if role == _DISPLAY:
+            return self._quote(record)
+        if role == AnnotationRole.Record:
+            return record
+        if role == AnnotationRole.Status:
+            return record.anchor_status
+        if role == _SPOKEN:
+            names = ", ".join(t.name for t in self.tags_of(record))
+            return f"{names or 'untagged'}: {record.exact}"
+        return None
+
+    def setData(
+        self, index: QModelIndex | QPersistentModelIndex, value: object, role: int = _EDIT
+    ) -> bool:
+        """Refused: rows show records, which change through the session."""
+        return False
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         """Selectable and enabled, never editable (a row shows an annotation, it is not one)."""
         return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
-
-    def _item(self, record: AnnotationRecord) -> QStandardItem:
-        item = QStandardItem(self._quote(record))
-        item.setData(record, AnnotationRole.Record)
-        item.setData(record.anchor_status, AnnotationRole.Status)
-        item.setData(self._spoken(record), Qt.ItemDataRole.AccessibleTextRole)
-        return item
-
-    def _fill(self, item: QStandardItem, record: AnnotationRecord) -> None:
-        item.setData(self._quote(record), Qt.ItemDataRole.DisplayRole)
-        item.setData(record, AnnotationRole.Record)
-        item.setData(record.anchor_status, AnnotationRole.Status)
-        item.setData(self._spoken(record), Qt.ItemDataRole.AccessibleTextRole)
 
     @staticmethod
     def _quote(record: AnnotationRecord) -> str:
@@ -87,46 +138,38 @@ class AnnotationListModel(QStandardItemModel):
             quote = f"[{status}] {record.previous_exact or record.exact}"
         return " ".join(quote.split())
 
-    def _spoken(self, record: AnnotationRecord) -> str:
-        """What a screen reader says for the row: its tags, then the quote."""
-        names = ", ".join(t.name for t in self.tags_of(record))
-        return f"{names or 'untagged'}: {record.exact}"
-
-    def add(self, record: AnnotationRecord) -> int:
-        """Insert an annotation at its place in reading order; returns its row."""
-        key = reading_order(record)
-        row = bisect_left(self._keys, key)
-        self._keys.insert(row, key)
-        self._key_of[record.id] = key
-        self.insertRow(row, self._item(record))
+    def add(self, record: AnnotationRecord) -> int | None:
+        """Insert an annotation at its place in reading order; returns its row (None when
+        this list does not keep it)."""
+        if self._keep is not None and not self._keep(record):
+            return None
+        row = bisect_left(self._keys, reading_order(record))
+        self._insert(row, [record])
         return row
 
     def remove(self, record: AnnotationRecord) -> None:
         """Remove an annotation's row."""
         row = self.row_of_record(record)
-        if row is None:
-            return
-        del self._keys[row]
-        self._key_of.pop(record.id, None)
-        self.removeRow(row)
+        if row is not None:
+            self.removeRows(row, 1)
 
     def update(self, old: AnnotationRecord, new: AnnotationRecord) -> None:
         """Show an annotation's new tags, note or place (a moved one changes rows)."""
-        if reading_order(old) != reading_order(new):
+        row = self.row_of_record(old)
+        if row is None or reading_order(old) != reading_order(new):
             self.remove(old)
             self.add(new)
-            return
-        row = self.row_of_record(new)
-        item = None if row is None else self.item(row)
-        if item is not None:
-            self._fill(item, new)
+        elif self._keep is not None and not self._keep(new):
+            self.remove(old)
+        else:
+            self._records[row] = new
+            changed = self.index(row, 0)
+            self.dataChanged.emit(changed, changed, [])
 
     def refresh_all(self) -> None:
-        """Re-read every row's tags (tag names or colours changed)."""
-        for row in range(self.rowCount()):
-            item = self.item(row)
-            if item is not None:
-                self._fill(item, item.data(AnnotationRole.Record))
+        """Repaint every row (tag names or colours changed)."""
+        if self._records:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._records) - 1, 0), [])
 
     def row_of_record(self, record: AnnotationRecord) -> int | None:
         """The row showing `record` (found by its place in reading order), or None."""
@@ -145,11 +188,13 @@ class AnnotationListModel(QStandardItemModel):
 
     def record_at(self, row: int) -> AnnotationRecord:
         """The annotation on `row`."""
-        item = self.item(row)
-        if item is None:
+        if not 0 <= row < len(self._records):
             raise IndexError(row)
-        record: AnnotationRecord = item.data(AnnotationRole.Record)
-        return record
+        return self._records[row]
+
+    def tag(self, tag_id: int) -> TagRecord | None:
+        """The tag with `tag_id` as this list shows it, or None."""
+        return self._tag_lookup(tag_id)
 
     def tags_of(self, record: AnnotationRecord) -> list[TagRecord]:
         """The annotation's tags that still exist, in codebook order."""

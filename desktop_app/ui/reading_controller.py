@@ -58,6 +58,7 @@ class ReadingController(QObject):
         self.session: DocumentSession | None = None
         self.tag_model: TagListModel = panel.tag_model
         self.annotation_model: AnnotationListModel = panel.annotation_model
+        self.review_model: AnnotationListModel = panel.review_model
         self._current_sentence: Sentence | None = None
         # What a digit tags when nothing is selected: the current sentence, or the annotation
         # chosen in the panel (whose span is what the reader marks as focused).
@@ -151,7 +152,8 @@ class ReadingController(QObject):
                 document.blocks,
             )
         self.tag_model.set_tags(self.session.tags, self.session.tag_counts())
-        self.annotation_model.set_annotations(annotations)
+        for model in (self.annotation_model, self.review_model):
+            model.set_annotations(annotations)
         self._speakers = self.session.store.speakers()
         self.panel.claim_fields.set_speakers(self._speakers)
         self._set_focus(None, None)
@@ -180,7 +182,8 @@ class ReadingController(QObject):
             self.reader.scroll_to_offset(offset)
 
     def on_document_closed(self) -> None:
-        self.annotation_model.set_annotations([])
+        for model in (self.annotation_model, self.review_model):
+            model.set_annotations([])
         self._set_focus(None, None)
 
     def on_document_retitled(self) -> None:
@@ -201,13 +204,15 @@ class ReadingController(QObject):
 
     def on_annotation_added(self, record: AnnotationRecord) -> None:
         self._refresh_span(record.start, record.end)
-        self.annotation_model.add(record)
+        for model in (self.annotation_model, self.review_model):
+            model.add(record)
         self._refresh_counts()
         self._select_in_panel(record.id)
 
     def on_annotation_removed(self, record: AnnotationRecord) -> None:
         self._refresh_span(record.start, record.end)
-        self.annotation_model.remove(record)
+        for model in (self.annotation_model, self.review_model):
+            model.remove(record)
         self._refresh_counts()
         self._sync_panel_to_focus()
 
@@ -218,7 +223,8 @@ class ReadingController(QObject):
             if placed:
                 self._refresh_span(old.start, old.end)
             self._refresh_counts()
-        self.annotation_model.update(old, new)
+        for model in (self.annotation_model, self.review_model):
+            model.update(old, new)
         editor = self.panel.note_editor
         if editor.annotation_id == new.id and not self._saving_note:
             # An undo, redo or other change from outside the editor: show it, even mid-edit.
@@ -230,7 +236,8 @@ class ReadingController(QObject):
     def on_tags_changed(self) -> None:
         assert self.session is not None and self.session.document is not None
         self.tag_model.set_tags(self.session.tags, self.session.tag_counts())
-        self.annotation_model.refresh_all()
+        for model in (self.annotation_model, self.review_model):
+            model.refresh_all()
         everything = self._layers(self.session.annotations())
         self.reader.refresh_layers(everything, 0, len(self.session.document.text))
 

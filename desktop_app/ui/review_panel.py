@@ -10,9 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
-    QRegularExpression,
     QSize,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -29,26 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.records import ANCHOR_OK, ANCHOR_ORPHANED, AnnotationRecord
+from desktop_app.core.records import ANCHOR_ORPHANED, AnnotationRecord
 from desktop_app.models.annotation_list_model import AnnotationListModel, AnnotationRole
 from desktop_app.ui.delegates import PAD, paint_row_background
 from desktop_app.ui.reading_style import colours_for
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-class NeedsAttention(QSortFilterProxyModel):
-    """The annotations whose placement is not settled.
-
-    Filtered in C++ by a pattern on the status role, not by a Python `filterAcceptsRow`:
-    opening a document filters every row, and 10,000 calls into Python showed in the time.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        # Qt re-filters a changed row only when the filter role is among the changed roles.
-        self.setFilterRole(AnnotationRole.Status)
-        self.setFilterRegularExpression(QRegularExpression(f"^(?!{ANCHOR_OK}$)."))
 
 
 class ReviewDelegate(QStyledItemDelegate):
@@ -98,6 +82,9 @@ class ReviewDelegate(QStyledItemDelegate):
 class ReviewPanel(QWidget):
     """The list of annotations to review, with Confirm, Place and Delete.
 
+    `model` holds only those annotations (an AnnotationListModel that keeps
+    `needs_attention` ones), fed by the reading controller like the main list.
+
     Signals:
         selected(object): the AnnotationRecord chosen in the list (or None).
         confirmRequested(object): accept the candidate of a "needs review" annotation.
@@ -113,13 +100,12 @@ class ReviewPanel(QWidget):
     def __init__(self, model: AnnotationListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewPanel")
-        self.proxy = NeedsAttention(self)
-        self.proxy.setSourceModel(model)
+        self.model = model
         self.label = QLabel("To review")
         self.label.setObjectName("sectionLabel")
         self.list = QListView()
         self.list.setObjectName("reviewList")
-        self.list.setModel(self.proxy)
+        self.list.setModel(self.model)
         self.list.setItemDelegate(ReviewDelegate(self.list))
         self.list.setUniformItemSizes(True)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -144,9 +130,9 @@ class ReviewPanel(QWidget):
         self._update()
 
     def _connect_signals(self) -> None:
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             signal.connect(self._update)
-        self.proxy.dataChanged.connect(self._update)
+        self.model.dataChanged.connect(self._update)
         self.list.selectionModel().currentChanged.connect(self.on_current_changed)
         self.confirm_button.clicked.connect(lambda: self._emit(self.confirmRequested))
         self.place_button.clicked.connect(lambda: self._emit(self.placeRequested))
@@ -166,8 +152,8 @@ class ReviewPanel(QWidget):
     def current(self) -> AnnotationRecord | None:
         """The annotation chosen in the list, or the first one."""
         record = self._record(self.list.currentIndex())
-        if record is None and self.proxy.rowCount():
-            record = self._record(self.proxy.index(0, 0))
+        if record is None and self.model.rowCount():
+            record = self._record(self.model.index(0, 0))
         return record
 
     def _emit(self, signal: object) -> None:
@@ -176,7 +162,7 @@ class ReviewPanel(QWidget):
             signal.emit(record)  # type: ignore[attr-defined]
 
     def _update(self) -> None:
-        count = self.proxy.rowCount()
+        count = self.model.rowCount()
         self.setVisible(count > 0)
         self.label.setText(f"To review · {count}")
         rows = max(1, min(count, 3))

@@ -83,7 +83,10 @@ class SidePanel(QWidget):
         self.note_label.setBuddy(self.note_editor)
         self.note_editor.setMaximumHeight(140)
 
-        self.review_panel = ReviewPanel(annotation_model)
+        self.review_model = AnnotationListModel(
+            annotation_model.tag, self, keep=lambda record: record.needs_attention
+        )
+        self.review_panel = ReviewPanel(self.review_model)
         self.annotations_label = QLabel("Annotations")
         self.annotations_label.setObjectName("sectionLabel")
         codebook_label = QLabel("Codebook")

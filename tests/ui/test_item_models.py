@@ -26,7 +26,7 @@ def test_window_models_stay_consistent_through_a_reading_session(
         window.annotation_model,
         window.library_model,
         window.library_panel.proxy,
-        window.side_panel.review_panel.proxy,
+        window.side_panel.review_model,
     ]
     for model in models:
         qtmodeltester.check(model)

@@ -76,7 +76,7 @@ def test_a_new_version_is_offered_and_annotations_carried_without_silent_drift(
     # The review list shows exactly the unsettled ones, and they are not drawn as settled.
     review = app.window.side_panel.review_panel
     unsettled = [a for a in app.session.annotations() if a.anchor_status != ANCHOR_OK]
-    assert review.isVisibleTo(app.window) and review.proxy.rowCount() == len(unsettled)
+    assert review.isVisibleTo(app.window) and review.model.rowCount() == len(unsettled)
     assert app.window.reader.highlight_bands_at(deleted.start + 1) == [] or any(
         a.anchor_status == ANCHOR_OK and a.start <= deleted.start < a.end
         for a in app.session.annotations()
@@ -205,7 +205,7 @@ def test_confirm_is_offered_for_a_candidate_but_not_for_an_orphan(
     carry(qtbot, app, edited, monkeypatch)
     review = app.window.side_panel.review_panel
     statuses = {}
-    for row in range(review.proxy.rowCount()):
-        review.list.setCurrentIndex(review.proxy.index(row, 0))
+    for row in range(review.model.rowCount()):
+        review.list.setCurrentIndex(review.model.index(row, 0))
         statuses[review.current().anchor_status] = review.confirm_button.isEnabled()
     assert statuses == {"needs_review": True, "orphaned": False}
