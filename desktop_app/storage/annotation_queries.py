@@ -6,6 +6,7 @@ import uuid as uuid_module
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import String, delete, func, insert, select, type_coerce, update
@@ -66,22 +67,30 @@ _BULK_COLUMNS = tuple(
 )
 
 
+_BATCH = 1000  # rows fetched at a time by bulk reads
+
+
 def _stored_utc(text: str) -> datetime:
     """A timestamp as UtcDateTime stores it (naive ISO text in UTC), aware again."""
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def _bulk_records(rows: Sequence[Any], links: Iterable[Any]) -> list[AnnotationRecord]:
+def _bulk_records(rows: Iterable[Any], links: Iterable[Any]) -> list[AnnotationRecord]:
     """Records from rows of _BULK_COLUMNS and (annotation id, tag id) links in tag order.
 
     Each row is unpacked by name rather than zipped into a dict of keyword arguments, which
     cost as much as the query (tests/storage/test_library_store.py checks that bulk and single
-    reads agree field for field).
+    reads agree field for field). `rows` may be a live result: rows are consumed one at a
+    time, so the whole batch is never held twice. The few values that repeat (status, method,
+    stance, speaker; an unchanged `updated`) are shared between records rather than copied:
+    10,000 records are 10 MiB, and opening a document holds them all.
     """
     tags_of: dict[int, list[int]] = {}
     for annotation_id, tag_id in links:
         tags_of.setdefault(annotation_id, []).append(tag_id)
     no_tags: tuple[int, ...] = ()
+    shared: dict[str, str] = {}
+    share = shared.setdefault
     records = []
     for row in rows:
         (
@@ -94,8 +103,8 @@ def _bulk_records(rows: Sequence[Any], links: Iterable[Any]) -> list[AnnotationR
             prefix,
             suffix,
             note,
-            created,
-            updated,
+            created_text,
+            updated_text,
             anchor_status,
             anchor_score,
             anchor_method,
@@ -106,6 +115,7 @@ def _bulk_records(rows: Sequence[Any], links: Iterable[Any]) -> list[AnnotationR
             checkworthiness,
         ) = row
         tag_ids = tags_of.get(id_)
+        created = _stored_utc(created_text)
         records.append(
             AnnotationRecord(
                 id=id_,
@@ -118,15 +128,15 @@ def _bulk_records(rows: Sequence[Any], links: Iterable[Any]) -> list[AnnotationR
                 suffix=suffix,
                 note=note,
                 tag_ids=tuple(tag_ids) if tag_ids else no_tags,
-                created=_stored_utc(created),
-                updated=_stored_utc(updated),
-                anchor_status=anchor_status,
+                created=created,
+                updated=created if updated_text == created_text else _stored_utc(updated_text),
+                anchor_status=share(anchor_status, anchor_status),
                 anchor_score=anchor_score,
-                anchor_method=anchor_method,
+                anchor_method=share(anchor_method, anchor_method),
                 previous_exact=previous_exact,
-                carried_from=carried_from,
-                stance=stance,
-                speaker=speaker,
+                carried_from=share(carried_from, carried_from),
+                stance=share(stance, stance),
+                speaker=share(speaker, speaker),
                 checkworthiness=checkworthiness,
             )
         )
@@ -250,11 +260,6 @@ class AnnotationQueries(StoreBase):
         in bulk (`_bulk_records`): opening a document with 10,000 annotations waits on this.
         """
         with self.engine.connect() as connection:  # Core rows: no ORM loading per row
-            rows = connection.execute(
-                select(*_BULK_COLUMNS)
-                .where(Annotation.document_id == document_id)
-                .order_by(Annotation.start, Annotation.end, Annotation.id)
-            ).all()
             links = connection.execute(
                 select(annotation_tags.c.annotation_id, annotation_tags.c.tag_id)
                 .join(Annotation, Annotation.id == annotation_tags.c.annotation_id)
@@ -262,7 +267,13 @@ class AnnotationQueries(StoreBase):
                 .where(Annotation.document_id == document_id)
                 .order_by(Tag.position)
             ).all()
-        return _bulk_records(rows, links)
+            rows = connection.execute(
+                select(*_BULK_COLUMNS)
+                .where(Annotation.document_id == document_id)
+                .order_by(Annotation.start, Annotation.end, Annotation.id)
+            )
+            # In batches (fetchmany): a row at a time costs a Python call per row.
+            return _bulk_records(chain.from_iterable(rows.partitions(_BATCH)), links)
 
     def annotation(self, annotation_id: int) -> AnnotationRecord:
         """One annotation as a record, or NotFoundError."""
