@@ -44,15 +44,17 @@ def _segmenter() -> pysbd.Segmenter:
 # A paragraph with none of these before its one closing mark holds one sentence: pysbd has
 # nothing to split on (a property test holds the shortcut to pysbd's answer). One-sentence
 # paragraphs, common in news, then skip pysbd, which was most of a library analysis's time.
-_SPLITTERS = frozenset('.!?。！？…‽)"“”‘')
-# A single quote that is not an apostrophe inside a word ("Japan's" is fine) can open a quote.
-_QUOTE_MARK = re.compile(r"(?<!\w)['’]|['’](?!\w)")
+# The marks, then a single quote that is not an apostrophe inside a word ("Japan's" is fine),
+# which can open a quote. Every branch starts with a character class, so that the regex
+# engine skips to candidate characters: four times faster than a loop over the characters.
+_SPLITTER = re.compile(r"""[.!?。！？…‽)"“”‘]|['’](?:(?<!\w['’])|(?!\w))""")
 _CLOSING = ".!?。！？…‽"
 
 
 def _one_sentence(stripped: str) -> bool:
-    core = stripped[:-1] if stripped[-1] in _CLOSING else stripped  # one closing mark only
-    return bool(core) and not any(c in _SPLITTERS for c in core) and not _QUOTE_MARK.search(core)
+    end = len(stripped) - 1 if stripped[-1] in _CLOSING else len(stripped)  # one closing mark
+    # endpos makes the search see the text as if cut there, lookahead included.
+    return end > 0 and _SPLITTER.search(stripped, 0, end) is None
 
 
 def split_sentences(paragraph: str) -> list[tuple[int, int]]:
@@ -74,7 +76,7 @@ def pysbd_spans(paragraph: str) -> list[tuple[int, int]]:
     """The spans pysbd finds (split_sentences without its one-sentence shortcut)."""
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for piece in _segmenter().segment(paragraph):
+    for piece in _segmented(paragraph):
         stripped = piece.strip()
         if not stripped:
             continue
@@ -89,6 +91,41 @@ def pysbd_spans(paragraph: str) -> list[tuple[int, int]]:
         spans.append((found, found + len(stripped)))
         cursor = found + len(stripped)
     return _join_quoted_clauses(paragraph, spans)
+
+
+_TRAILING_SPACE = re.compile(r"\s*")
+
+
+def _segmented(paragraph: str) -> Iterator[str]:
+    r"""The sentences pysbd's `segment(paragraph)` returns, less the white space after each.
+
+    segment() runs pysbd's Processor, then places each sentence with a regex built from it,
+    `re.escape(sentence) + r"\s*"`, taking the first of its non-overlapping matches from the
+    start of the text that ends past the previous sentence's match, and drops a sentence with
+    no such match. Compiling a regex for every sentence was a third of the time, and those
+    patterns pushed pysbd's own (~200) out of `re`'s cache; str.find walks the same matches.
+    """
+    previous_end = 0
+    for sentence in _segmenter().processor(paragraph).process():
+        end = _match_end_after(paragraph, sentence, previous_end)
+        if end is not None:
+            previous_end = end
+            yield sentence
+
+
+def _match_end_after(text: str, sentence: str, previous_end: int) -> int | None:
+    r"""End of the first of `re.finditer(re.escape(sentence) + r"\s*", text)` past previous_end."""
+    if not sentence:  # the pattern is then `\s*` alone, with finditer's empty-match rules
+        ends = (match.end() for match in _TRAILING_SPACE.finditer(text))
+        return next((end for end in ends if end > previous_end), None)
+    start = text.find(sentence)
+    while start >= 0:
+        match = _TRAILING_SPACE.match(text, start + len(sentence))
+        assert match is not None  # `\s*` matches anywhere
+        if match.end() > previous_end:
+            return match.end()
+        start = text.find(sentence, match.end())  # finditer resumes after a match
+    return None
 
 
 # Japanese and Chinese close a quotation after its 。: 「勝つ。」と言った。 is one sentence, which
