@@ -50,11 +50,9 @@ def run_window(file: Path | None, database: Path | None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.diagnostics import install_excepthook, start_logging
     from desktop_app.paths import default_database_path, settings_path
     from desktop_app.resources import resource_path
     from desktop_app.ui.application import ClaimmarkApplication
-    from desktop_app.ui.error_dialog import show_unexpected_error
     from desktop_app.ui.single_instance import InstanceGuard
 
     library = database or default_database_path()
@@ -77,7 +75,11 @@ def run_window(file: Path | None, database: Path | None) -> int:
     app.setWindowIcon(QIcon(str(resource_path("icon.svg"))))
     claimmark = ClaimmarkApplication(library, settings_path())
     claimmark.start(file)
-    # Neither the log file nor the hand-over socket is needed to show the article.
+    # Neither the log file nor the hand-over socket is needed to show the article. The window
+    # is mapped inside start(), so even importing the logging code waits until after it.
+    from desktop_app.diagnostics import install_excepthook, start_logging
+    from desktop_app.ui.error_dialog import show_unexpected_error
+
     install_excepthook(show_unexpected_error, start_logging())
     guard.activationRequested.connect(lambda named: bring_forward(claimmark, named))
     QTimer.singleShot(0, guard.serve)

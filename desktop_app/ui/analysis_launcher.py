@@ -14,17 +14,19 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.storage.library_analysis import analyse_store
-from desktop_app.ui.background import BackgroundTask
-
 if TYPE_CHECKING:
     from desktop_app.core.analysis import Analysis
     from desktop_app.models.document_session import DocumentSession
     from desktop_app.ui.analysis_view import AnalysisView, Scope
+    from desktop_app.ui.background import BackgroundTask
 
 
 class AnalysisLauncher(QObject):
-    """Builds the Analysis view for a session and feeds it counts."""
+    """Builds the Analysis view for a session and feeds it counts.
+
+    The window makes one at start-up, so this module imports nothing of the view, the charts
+    or the counting until Ctrl+Shift+A.
+    """
 
     def __init__(
         self,
@@ -40,6 +42,7 @@ class AnalysisLauncher(QObject):
 
     def open(self, session: DocumentSession, export_folder: str, parent: QWidget) -> AnalysisView:
         """Show the view: the open article's counts, or the library's when none is open."""
+        from desktop_app.storage.library_analysis import analyse_store
         from desktop_app.ui.analysis_view import AnalysisView  # charts load on first use
 
         document = session.document
@@ -64,6 +67,9 @@ class AnalysisLauncher(QObject):
         self.view = None
 
     def _count_library(self, session: DocumentSession) -> None:
+        from desktop_app.storage.library_analysis import analyse_store
+        from desktop_app.ui.background import BackgroundTask
+
         store = session.store
         task = BackgroundTask(lambda _progress: analyse_store(store), self)
         task.done.connect(lambda analysis: self._deliver(task, analysis))

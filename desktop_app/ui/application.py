@@ -102,8 +102,11 @@ class ClaimmarkApplication(QObject):
         """
         if file is None:
             self._show_preview()
-        once = _AfterFirstPaint(self.window.reader.viewport(), lambda: self.finish_startup(file))
         self.window.show()
+        # Paint events come from the event loop, so watching for the first one can start after
+        # show(): asking PySide for the reader's viewport the first time costs ~10 ms (it
+        # resolves every QtWidgets class), which the window need not wait for.
+        once = _AfterFirstPaint(self.window.reader.viewport(), lambda: self.finish_startup(file))
         QTimer.singleShot(FIRST_PAINT_WAIT_MS, once.run)
 
     def _show_preview(self) -> None:

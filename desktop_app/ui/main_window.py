@@ -1,4 +1,9 @@
-"""The main window: the reader beside the side panel, the menus, export, zoom and closing."""
+"""The main window: the reader beside the side panel, the menus, export, zoom and closing.
+
+Only what the first frame shows is built (and imported) before the window appears: the find
+bar, the search dock, the dialogs and the export code load the first time they are asked for,
+so that start-up pays for none of them (see docs/performance.md, startup_warm).
+"""
 
 from __future__ import annotations
 
@@ -15,41 +20,32 @@ from PySide6.QtGui import (
     QKeySequence,
     QUndoStack,
 )
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QInputDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from desktop_app import APP_NAME
-from desktop_app.core.codebook import next_colour
-from desktop_app.core.sentences import Sentence
 from desktop_app.models.annotation_list_model import AnnotationListModel
 from desktop_app.models.library_model import LibraryModel
 from desktop_app.models.tag_list_model import TagListModel
 from desktop_app.ui.analysis_launcher import AnalysisLauncher
 from desktop_app.ui.article_view import ArticleView
-from desktop_app.ui.find_bar import FindBar
-from desktop_app.ui.find_controller import FindController
-from desktop_app.ui.import_controller import ImportProgress
 from desktop_app.ui.library_panel import LibraryPanel
 from desktop_app.ui.reading_comfort import ReadingComfort
 from desktop_app.ui.reading_controller import STATUS_MS, ReadingController
-from desktop_app.ui.search_dock import SearchDock
 from desktop_app.ui.settings import AppSettings
 from desktop_app.ui.side_panel import SidePanel
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
     from desktop_app.core.records import AnnotationRecord
     from desktop_app.core.search_hit import SearchHit
+    from desktop_app.core.sentences import Sentence
     from desktop_app.models.document_session import DocumentSession
     from desktop_app.ui.export_dialog import ExportChoice
+    from desktop_app.ui.find_bar import FindBar
+    from desktop_app.ui.find_controller import FindController
+    from desktop_app.ui.import_controller import ImportProgress
+    from desktop_app.ui.search_dock import SearchDock
 
 
 class MainWindow(QMainWindow):
@@ -75,7 +71,10 @@ class MainWindow(QMainWindow):
 
         self.reader = ArticleView()
         self.comfort = ReadingComfort(self.reader, settings, self)
-        self.find_bar = FindBar()
+        # Hidden until Ctrl+F or Ctrl+Shift+F: built then (see find_bar and search_dock).
+        self._find_bar: FindBar | None = None
+        self._find_controller: FindController | None = None
+        self._search_dock: SearchDock | None = None
         self.tag_model = TagListModel(self)
         self.annotation_model = AnnotationListModel(lambda tag_id: None, self)
         self.side_panel = SidePanel(self.tag_model, self.annotation_model)
@@ -83,22 +82,19 @@ class MainWindow(QMainWindow):
             self.reader, self.side_panel, self.undo_stack, self.show_status, self
         )
         self.annotation_model.set_tag_lookup(self.controller.tag_lookup)
-        self.find_controller = FindController(self.find_bar, self.reader, self._open_text, self)
         self.library_model = LibraryModel(self)
         self.library_panel = LibraryPanel(self.library_model)
-        self.search_dock = SearchDock(self)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.search_dock)
         self.analysis = AnalysisLauncher(self.show_error, self._on_analysis_exported, self)
-        self.import_progress = ImportProgress()
-        # Carrying annotations has its own strip: one Cancel must never stop the other job.
-        self.carry_progress = ImportProgress()
+        # The status bar's progress strips (import_progress, carry_progress) are hidden until
+        # work starts, and built then.
+        self._import_progress: ImportProgress | None = None
+        self._carry_progress: ImportProgress | None = None
 
         reading_area = QWidget()
-        reading_layout = QVBoxLayout(reading_area)
-        reading_layout.setContentsMargins(0, 0, 0, 0)
-        reading_layout.setSpacing(0)
-        reading_layout.addWidget(self.find_bar)
-        reading_layout.addWidget(self.reader, 1)
+        self._reading_layout = QVBoxLayout(reading_area)
+        self._reading_layout.setContentsMargins(0, 0, 0, 0)
+        self._reading_layout.setSpacing(0)
+        self._reading_layout.addWidget(self.reader, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.library_panel)
@@ -112,8 +108,6 @@ class MainWindow(QMainWindow):
         self.library_panel.setMinimumWidth(200)
         self.setCentralWidget(self.splitter)
         self.count_label = QLabel("")
-        self.statusBar().addPermanentWidget(self.import_progress)
-        self.statusBar().addPermanentWidget(self.carry_progress)
         self.statusBar().addPermanentWidget(self.count_label)
         self.setAcceptDrops(True)
         self.reader.setAcceptDrops(False)
@@ -148,13 +142,11 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         self.undo_action = self._action("&Undo", "Ctrl+Z", self.controller.undo)
         self.redo_action = self._action("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.controller.redo)
-        self.find_action = self._action("&Find…", "Ctrl+F", self.find_bar.open_bar)
+        self.find_action = self._action("&Find…", "Ctrl+F", self.open_find_bar)
         self.add_tag_action = self._action("&New Tag…", "Ctrl+T", self.on_add_tag)
         self.codebook_action = self._action("&Codebook…", "Ctrl+Shift+T", self.show_codebook)
         self.claims_action = self._action("&Claims…", "Ctrl+R", self.show_claims)
-        self.search_action = self._action(
-            "&Search Library…", "Ctrl+Shift+F", self.search_dock.open_search
-        )
+        self.search_action = self._action("&Search Library…", "Ctrl+Shift+F", self.open_search)
         self.analysis_action = self._action("&Analysis…", "Ctrl+Shift+A", self.show_analysis)
         for action in (
             self.export_action,
@@ -214,6 +206,66 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([230, 820, 340])
         self.library_action.setChecked(self.library_panel.isVisibleTo(self))
 
+    # -- parts built on first use --------------------------------------------------------------
+
+    @property
+    def find_bar(self) -> FindBar:
+        """The find bar over the reader (Ctrl+F), built the first time it is asked for."""
+        if self._find_bar is None:
+            from desktop_app.ui.find_bar import FindBar
+            from desktop_app.ui.find_controller import FindController
+
+            bar = FindBar()
+            self._reading_layout.insertWidget(0, bar)
+            self._find_controller = FindController(bar, self.reader, self._open_text, self)
+            self._find_bar = bar
+        return self._find_bar
+
+    def open_find_bar(self) -> None:
+        """Ctrl+F: search the open article."""
+        self.find_bar.open_bar()
+
+    @property
+    def search_dock(self) -> SearchDock:
+        """The library search (Ctrl+Shift+F), built the first time it is asked for."""
+        if self._search_dock is None:
+            from desktop_app.ui.search_dock import SearchDock
+
+            dock = SearchDock(self)
+            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+            dock.hitActivated.connect(self.on_search_hit)
+            dock.closed.connect(self.controller.focus_reader)
+            if self.session is not None:
+                dock.attach(self.session)
+            self._search_dock = dock
+        return self._search_dock
+
+    def open_search(self) -> None:
+        """Ctrl+Shift+F: search the whole library."""
+        self.search_dock.open_search()
+
+    @property
+    def import_progress(self) -> ImportProgress:
+        """The status-bar strip of imports, left of the annotation count."""
+        if self._import_progress is None:
+            self._import_progress = self._progress_strip(0)
+        return self._import_progress
+
+    @property
+    def carry_progress(self) -> ImportProgress:
+        """The strip of carrying annotations to a new version, right of the import strip (one
+        Cancel must never stop the other job)."""
+        if self._carry_progress is None:
+            self._carry_progress = self._progress_strip(0 if self._import_progress is None else 1)
+        return self._carry_progress
+
+    def _progress_strip(self, index: int) -> ImportProgress:
+        from desktop_app.ui.import_controller import ImportProgress
+
+        strip = ImportProgress()
+        self.statusBar().insertPermanentWidget(index, strip)
+        return strip
+
     # -- the library ---------------------------------------------------------------------------
 
     def show_preview(
@@ -238,9 +290,8 @@ class MainWindow(QMainWindow):
         self.library_panel.renameRequested.connect(self.on_rename_document)
         self.library_panel.deleteRequested.connect(self.on_delete_document)
         self.library_panel.versionsRequested.connect(self.show_versions)
-        self.search_dock.attach(session)
-        self.search_dock.hitActivated.connect(self.on_search_hit)
-        self.search_dock.closed.connect(self.controller.focus_reader)
+        if self._search_dock is not None:
+            self._search_dock.attach(session)
         for action in (
             self.export_action,
             self.find_action,
@@ -263,7 +314,8 @@ class MainWindow(QMainWindow):
 
     def on_document_opened(self) -> None:
         assert self.session is not None and self.session.document is not None
-        self.find_controller.reset()
+        if self._find_controller is not None:
+            self._find_controller.reset()
         self.export_action.setEnabled(True)
         self.setWindowTitle(f"{self.session.document.title} — {APP_NAME}")
         self.library_panel.select_document(self.session.document.id)
@@ -309,6 +361,8 @@ class MainWindow(QMainWindow):
         self.controller.focus_reader()
 
     def on_rename_document(self, document_id: int) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
         from desktop_app.commands.document_commands import RenameDocumentCommand
 
         if self.session is None:
@@ -319,6 +373,8 @@ class MainWindow(QMainWindow):
             self.undo_stack.push(RenameDocumentCommand(self.session, document_id, old, new))
 
     def on_delete_document(self, document_id: int) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from desktop_app.commands.document_commands import DeleteDocumentCommand
 
         if self.session is None:
@@ -441,7 +497,7 @@ class MainWindow(QMainWindow):
 
     def on_add_tag(self) -> None:
         from desktop_app.commands.tag_commands import AddTagCommand
-        from desktop_app.core.codebook import load_default_codebook
+        from desktop_app.core.codebook import load_default_codebook, next_colour
         from desktop_app.resources import resource_path
         from desktop_app.ui.add_tag_dialog import AddTagDialog
 
@@ -459,6 +515,8 @@ class MainWindow(QMainWindow):
     # -- files ---------------------------------------------------------------------------------
 
     def on_open(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         paths, _ = QFileDialog.getOpenFileNames(
             self,
             "Open articles",
@@ -517,6 +575,8 @@ class MainWindow(QMainWindow):
 
     def export(self, choice: ExportChoice) -> None:
         """Write the export the reader chose, asking where (and before replacing files)."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         from desktop_app.io.atomic_write import write_bytes_atomically
         from desktop_app.io.exports import FORMATS, ExportOptions, file_stem, render
 
@@ -588,6 +648,8 @@ class MainWindow(QMainWindow):
             box.open()
 
     def _confirm_replace(self, existing: list[Path]) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         names = ", ".join(p.name for p in existing[:3]) + ("…" if len(existing) > 3 else "")
         answer = QMessageBox.question(
             self,
@@ -606,6 +668,8 @@ class MainWindow(QMainWindow):
         The box is window-modal but does not block the event loop, so work already committed
         keeps flowing and tests can read it (`last_error`) and close it.
         """
+        from PySide6.QtWidgets import QMessageBox
+
         self.last_error = message
         box = QMessageBox(
             QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Ok, self

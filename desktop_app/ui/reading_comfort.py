@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
-from PySide6.QtWidgets import QFontDialog, QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from desktop_app.core.reading_colours import ReadingColours
 from desktop_app.ui.appearance import APPEARANCE_LABELS, Appearance
@@ -95,6 +95,8 @@ class ReadingComfort(QObject):
 
     def choose_font(self) -> None:
         """View › Font…: pick the reading face and size (zoom goes back to none)."""
+        from PySide6.QtWidgets import QFontDialog
+
         current = reading_font(0, self.reader.font_choice)
         current.setFamily(self.reader.font_choice.family or current.families()[0])
         accepted, font = QFontDialog.getFont(current, self.window, "Reading font")
