@@ -6,8 +6,10 @@ compare, hand to another thread, or use to undo a change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import PurePath
 
 STANCES = ("supports", "opposes", "neutral", "unclear")
@@ -153,3 +155,8 @@ def readable_date(iso_date: str) -> str:
     except ValueError:
         return iso_date
     return f"{moment.day} {moment:%B %Y}"
+
+
+# Sort key of annotations in reading order: by start, then end, then age. An attrgetter (C)
+# rather than a function: opening a document sorts and keys 10,000 annotations.
+reading_order: Callable[[AnnotationRecord], tuple[int, int, int]] = attrgetter("start", "end", "id")

@@ -25,8 +25,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QStandardItemModel
 
-from desktop_app.core.records import AnnotationRecord, TagRecord
-from desktop_app.models.document_session import reading_order
+from desktop_app.core.records import AnnotationRecord, TagRecord, reading_order
 
 
 class AnnotationRole(IntEnum):
