@@ -9,11 +9,13 @@ banding and blending are plain arithmetic, kept here so they can be tested witho
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TypeVar
 
 LAYER_OPACITY = 0.42
+Item = TypeVar("Item")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,31 +49,57 @@ def layer_runs(
     Layers keep the order they are given in (the caller puts earlier annotations first), so the
     composite colour is stable. Cost is O(n log n) in the number of layers.
     """
-    clipped: list[tuple[int, int, int, str]] = []
-    for order, layer in enumerate(layers):
-        a = layer.start if start is None else max(layer.start, start)
-        b = layer.end if end is None else min(layer.end, end)
+    spans = (
+        (
+            layer.start if start is None or layer.start > start else start,
+            layer.end if end is None or layer.end < end else end,
+            layer.colour,
+        )
+        for layer in layers
+    )
+    return [Run(a, b, colours) for a, b, colours in covering_runs(spans)]
+
+
+def covering_runs(
+    spans: Iterable[tuple[int, int, Item]],
+) -> Iterator[tuple[int, int, tuple[Item, ...]]]:
+    """Cut the union of `spans` (start, end exclusive, item) into runs, in text order:
+    `(start, end, items)` with the items of every span covering the run, in the order the
+    spans are given. Empty and reversed spans are ignored.
+
+    The sweep behind `layer_runs`, for callers that need to know which spans make a run (the
+    HTML export names the annotations of each highlight). Runs are made as they are asked
+    for, so a caller that keeps only a summary of each never holds them all.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
+    items: list[Item] = []
+    for a, b, item in spans:
         if a < b:
-            clipped.append((a, b, order, layer.colour))
-    if not clipped:
-        return []
-    cuts = sorted({a for a, _, _, _ in clipped} | {b for _, b, _, _ in clipped})
-    # Sweep: events sorted by position; a layer is active on [a, b).
-    opening: dict[int, list[tuple[int, str]]] = {}
-    closing: dict[int, list[int]] = {}
-    for a, b, order, colour in clipped:
-        opening.setdefault(a, []).append((order, colour))
-        closing.setdefault(b, []).append(order)
-    active: dict[int, str] = {}
-    runs: list[Run] = []
+            starts.append(a)
+            ends.append(b)
+            items.append(item)
+    count = len(items)
+    # Callers usually give spans sorted by start (the reader and the exports do). Then every
+    # span opens after all the active ones in input order too, so the active dict is already
+    # in input order and no run needs a sort of its own.
+    in_order = all(a <= b for a, b in pairwise(starts))
+    # Spans by where they open and by where they close (stable: ties keep the input order).
+    opening = range(count) if in_order else sorted(range(count), key=starts.__getitem__)
+    closing = sorted(range(count), key=ends.__getitem__)
+    cuts = sorted({*starts, *ends})
+    active: dict[int, Item] = {}
+    opened = closed = 0
     for left, right in pairwise(cuts):
-        for order in closing.get(left, ()):
-            active.pop(order, None)
-        for order, colour in opening.get(left, ()):
-            active[order] = colour
+        while closed < count and ends[closing[closed]] == left:
+            del active[closing[closed]]
+            closed += 1
+        while opened < count and starts[opening[opened]] == left:
+            active[opening[opened]] = items[opening[opened]]
+            opened += 1
         if active:
-            runs.append(Run(left, right, tuple(active[k] for k in sorted(active))))
-    return runs
+            covering = active.values() if in_order else [active[k] for k in sorted(active)]
+            yield left, right, tuple(covering)
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

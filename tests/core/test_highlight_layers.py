@@ -17,6 +17,7 @@ from desktop_app.core.highlight_layers import (
     bands,
     composite,
     contrast_ratio,
+    covering_runs,
     hex_colour,
     layer_runs,
     relative_luminance,
@@ -143,6 +144,57 @@ def test_runs_match_brute_force(layers: list[Layer], window: tuple[int, int] | N
 
     for offset in range(-3, 34):
         assert run_at(offset) == expected_at(offset), offset
+
+
+@settings(max_examples=200, deadline=None)
+@given(layers=layers_strategy)
+def test_runs_of_layers_sorted_by_start_match_brute_force(layers: list[Layer]) -> None:
+    # Sorted input is what the reader and the exports pass, and takes a path of its own.
+    ordered = sorted(layers, key=lambda layer: layer.start)
+    runs = layer_runs(ordered)
+    for offset in range(-1, 32):
+        expected = tuple(lay.colour for lay in ordered if lay.start <= offset < lay.end)
+        found = [r.colours for r in runs if r.start <= offset < r.end]
+        assert found == ([expected] if expected else []), offset
+
+
+# --- covering_runs ----------------------------------------------------------------------------
+
+
+def test_covering_runs_name_the_spans_of_each_run_in_input_order() -> None:
+    spans = [(4, 10, "late"), (0, 6, "early"), (8, 8, "empty"), (9, 3, "reversed")]
+    assert list(covering_runs(spans)) == [
+        (0, 4, ("early",)),
+        (4, 6, ("late", "early")),
+        (6, 10, ("late",)),
+    ]
+    assert list(covering_runs([])) == []
+
+
+def test_covering_runs_keep_equal_items_apart() -> None:
+    # Items are not compared or hashed: two equal items are two spans.
+    first, second = ["same"], ["same"]
+    ((_start, _end, items),) = covering_runs([(0, 5, first), (0, 5, second)])
+    assert items[0] is first and items[1] is second
+
+
+spans_strategy = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=10).map(
+    lambda pairs: [(start, end, number) for number, (start, end) in enumerate(pairs)]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans=spans_strategy, by_start=st.booleans())
+def test_covering_runs_match_brute_force(spans: list[tuple[int, int, int]], by_start: bool) -> None:
+    if by_start:
+        spans = sorted(spans, key=lambda span: span[0])
+    runs = list(covering_runs(spans))
+    for (_, end, _), (start, _, _) in itertools.pairwise(runs):
+        assert end <= start
+    for offset in range(-1, 32):
+        expected = tuple(item for start, end, item in spans if start <= offset < end)
+        found = [items for start, end, items in runs if start <= offset < end]
+        assert found == ([expected] if expected else []), offset
 
 
 # --- colours ----------------------------------------------------------------------------------
