@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
-from desktop_app.io.export_bundle import ExportBundle, collect_bundle
+from desktop_app.io.export_bundle import ExportBundle, collect_bundle, collect_codebook
 
 if TYPE_CHECKING:
     from desktop_app.storage.library_store import LibraryStore
@@ -43,6 +43,9 @@ class ExportFormat:
     suffix: str
     render: Callable[[ExportBundle, ExportOptions], Rendered]
     per_document: bool  # whether "each article to its own file" makes sense
+    # Whether the format carries the codebook alone: then only the tags are read for it, not
+    # the documents and their annotations (a quarter of a second for 10,000 annotations).
+    codebook_only: bool = False
 
 
 def _markdown(bundle: ExportBundle, options: ExportOptions) -> Rendered:
@@ -92,7 +95,7 @@ FORMATS: dict[str, ExportFormat] = {
         ExportFormat(
             "qdpx", "REFI-QDA project (QualCoder, ATLAS.ti, MAXQDA, NVivo)", ".qdpx", _qdpx, False
         ),
-        ExportFormat("qdc", "REFI-QDA codebook", ".qdc", _qdc, False),
+        ExportFormat("qdc", "REFI-QDA codebook", ".qdc", _qdc, False, codebook_only=True),
     )
 }
 
@@ -104,9 +107,16 @@ def render(
     options: ExportOptions | None = None,
     now: datetime | None = None,
 ) -> Rendered:
-    """Render the documents `document_ids` (None: the whole library) in one format."""
+    """Render the documents `document_ids` (None: the whole library) in one format.
+
+    A codebook format renders the library's codebook whatever `document_ids` says.
+    """
     export_format = FORMATS[format_name]
-    bundle = collect_bundle(store, document_ids, now or datetime.now(UTC))
+    exported_at = now or datetime.now(UTC)
+    if export_format.codebook_only:
+        bundle = collect_codebook(store, exported_at)
+    else:
+        bundle = collect_bundle(store, document_ids, exported_at)
     return export_format.render(bundle, options or ExportOptions())
 
 
