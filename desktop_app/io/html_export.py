@@ -20,28 +20,28 @@ from __future__ import annotations
 import html
 import re
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import groupby, pairwise
+from operator import attrgetter
 
 import markdown
 import nh3
 
 from desktop_app.core.highlight_layers import (
     LAYER_OPACITY,
-    Layer,
-    Run,
     bands,
     composite,
-    layer_runs,
+    covering_runs,
 )
 from desktop_app.core.reading_colours import DARK, LIGHT, UNTAGGED_COLOUR
 from desktop_app.core.records import ANCHOR_OK, AnnotationRecord, DocumentRecord, TagRecord
 from desktop_app.core.records import readable_date as _readable_date
-from desktop_app.io.export_bundle import ExportBundle
+from desktop_app.io.export_bundle import ExportBundle, reading_order
 from desktop_app.io.markdown_export import (
     PATH_SEPARATOR,
     UNTITLED,
@@ -90,6 +90,8 @@ NOTE_TAGS = frozenset(
 NOTE_ATTRIBUTES = {"a": {"href"}}
 NOTE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 NOTE_LINK_REL = "noopener noreferrer"
+# What html.escape changes: a line without any is written as it is.
+_HTML_SPECIAL = re.compile("[&<>\"']")
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _THREAD = threading.local()
 _STATUS_LABELS = {"needs_review": "needs review", "orphaned": "not found in the text"}
@@ -102,11 +104,11 @@ def export_html(bundle: ExportBundle) -> str:
     each. Annotations that are not settled in the text (needing review, orphaned) are listed
     after their article instead of being highlighted where they may no longer belong.
     """
-    tags_by_id = {tag.id: tag for tag in bundle.tags}
+    codebook = _Codebook({tag.id: tag for tag in bundle.tags})
     several = len(bundle.documents) > 1
     level = 2 if several else 1
     articles = [
-        _article(document, bundle.annotations_of(document.id), tags_by_id, level)
+        _article(document, bundle.annotations_of(document.id), codebook, level)
         for document in bundle.documents
     ]
     if several:
@@ -263,13 +265,20 @@ def _paint(colours: tuple[str, ...], paper: str, opacity: float) -> str:
     return highlight_paint(colours, paper, opacity)
 
 
+@lru_cache(maxsize=1024)
+def _band_fill(colour: str, depth: int, paper: str, opacity: float) -> str:
+    """One band's colour: `depth` layers of `colour` over `paper`. A long document has
+    thousands of distinct overlaps but only a few dozen distinct bands."""
+    return composite([colour] * depth, paper, opacity)
+
+
 def highlight_paint(colours: Sequence[str], paper: str, opacity: float) -> str:
     """The CSS background of a run covered by `colours` (bottom first), drawn as the app does.
 
     One colour is a flat fill; several distinct colours are stacked bands with hard stops (top
     band the first tag), so an overlap of trade and security shows both instead of a mixture.
     """
-    fills = [composite([colour] * depth, paper, opacity) for colour, depth in bands(colours)]
+    fills = [_band_fill(colour, depth, paper, opacity) for colour, depth in bands(colours)]
     if len(fills) == 1:
         return fills[0]
     count = len(fills)
@@ -283,52 +292,133 @@ def highlight_paint(colours: Sequence[str], paper: str, opacity: float) -> str:
 # ---- one document ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
+class _TagLook:
+    """How one combination of tags shows on the page: worked out once per export, since 10,000
+    passages share a few dozen combinations. Compared by identity (one per combination)."""
+
+    tags: tuple[TagRecord, ...]  # known tags, each once, in codebook order
+    names: tuple[str, ...]
+    colours: tuple[str, ...]
+    chips: str
+
+    @classmethod
+    def of(cls, tags: tuple[TagRecord, ...]) -> _TagLook:
+        """The look of `tags` (already in codebook order)."""
+        if not tags:
+            chips = f'<span class="tag" style="--c: {UNTAGGED_COLOUR}">untagged</span>'
+            return cls(tags, ("untagged",), (UNTAGGED_COLOUR,), chips)
+        names = tuple(_tag_name(t) for t in tags)
+        colours = tuple(_safe_colour(t.colour) for t in tags)
+        chips = " ".join(
+            f'<span class="tag" style="--c: {colour}">{_escape(name)}</span>'
+            for name, colour in zip(names, colours, strict=True)
+        )
+        return cls(tags, names, colours, chips)
+
+
+class _Codebook:
+    """The tags of an export, with the look of each combination of them remembered."""
+
+    def __init__(self, tags_by_id: Mapping[int, TagRecord]) -> None:
+        self.tags_by_id = tags_by_id
+        self._looks: dict[tuple[int, ...], _TagLook] = {}
+
+    def look(self, tag_ids: tuple[int, ...]) -> _TagLook:
+        """The look of an annotation's tags (unknown ids left out)."""
+        look = self._looks.get(tag_ids)
+        if look is None:
+            look = self._looks[tag_ids] = _TagLook.of(_tags_of(tag_ids, self.tags_by_id))
+        return look
+
+
+@dataclass(slots=True)
 class _Entry:
-    """An annotation with its number in reading order and its known tags (codebook order)."""
+    """An annotation with its number in reading order and the look of its tags."""
 
     number: int
     annotation: AnnotationRecord
-    tags: tuple[TagRecord, ...]
+    look: _TagLook
     uuid: str = field(init=False)  # escaped once: every passage writes it four times or more
+    start: int = field(init=False)
+    end: int = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "uuid", _escape(self.annotation.uuid))
+        self.uuid = _escape(self.annotation.uuid)
+        self.start = self.annotation.start
+        self.end = self.annotation.end
 
     @property
-    def colours(self) -> list[str]:
-        return [_safe_colour(tag.colour) for tag in self.tags] or [UNTAGGED_COLOUR]
+    def tags(self) -> tuple[TagRecord, ...]:
+        return self.look.tags
 
 
-@dataclass(frozen=True, slots=True)
-class _Mark:
-    """A highlighted run with the annotations that cover it."""
+class _Marks:
+    """The highlighted runs of a text in text order, each with its `<mark>` start tag.
 
-    run: Run
-    entries: tuple[_Entry, ...]
+    Kept as parallel lists of numbers and strings rather than an object per run: ten thousand
+    small objects that live through the export made the garbage collector walk them again and
+    again.
+    """
+
+    def __init__(self, placed: Sequence[_Entry]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.openings: list[str] = []  # `<mark ...>`, written once for every piece of the run
+        self.first_starts: list[int] = []  # where the earliest passage on the run starts
+        # Neighbouring runs are mostly covered by the same few annotations: the title and
+        # paint of a `<mark>` are worked out once per combination of tags on it.
+        looked: dict[tuple[_TagLook, ...], str] = {}
+        for start, end, entries in covering_runs([(e.start, e.end, e) for e in placed]):
+            looks = tuple([e.look for e in entries])
+            title_and_paint = looked.get(looks)
+            if title_and_paint is None:
+                title_and_paint = looked[looks] = _title_and_paint(looks)
+            ids = " ".join([e.uuid for e in entries])
+            self.starts.append(start)
+            self.ends.append(end)
+            self.openings.append(f'<mark data-annotations="{ids}" {title_and_paint}>')
+            self.first_starts.append(min([e.start for e in entries]))
 
 
 class _Text:
-    """A document's text cut into lines, with its highlights and where markers and notes go."""
+    """A document's text cut into lines, with its highlights and where markers and notes go.
+
+    Everything a line needs is worked out once, up front, by offset: the runs in text order
+    (so a line finds its own by bisection), the markup to insert at each offset, and the
+    notes that follow each line. Most lines of a long article carry no highlight at all and
+    are written in one step.
+    """
 
     def __init__(self, document: DocumentRecord, placed: Sequence[_Entry], level: int) -> None:
         self.text = document.text
         self.level = level
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
         self.kinds = self._line_kinds(document.blocks)
-        layers = [Layer(e.annotation.start, e.annotation.end, c) for e in placed for c in e.colours]
-        self.marks = _marks(layer_runs(layers), placed)
-        self.mark_starts = [m.run.start for m in self.marks]
-        # Per line: where passages start (anchors) and end (markers), and whose notes follow it.
-        self.anchors: dict[int, list[tuple[int, _Entry]]] = {}
-        self.markers: dict[int, list[tuple[int, _Entry]]] = {}
-        for entry in placed:
-            start_line = self.line_of(entry.annotation.start)
-            self.anchors.setdefault(start_line, []).append((entry.annotation.start, entry))
-            # The marker follows the passage's last character, on that character's line.
-            end_line = self.line_of(entry.annotation.end - 1)
-            at = min(entry.annotation.end, self.line_end(end_line))
-            self.markers.setdefault(end_line, []).append((at, entry))
+        self.marks = _Marks(placed)
+        # By offset: the markers of passages ending there, then the anchors of passages
+        # starting there (each in reading order). An offset is on one line only (a line's
+        # newline counts as part of it), so offsets need no line to go with them.
+        end_lines = [self.line_of(entry.end - 1) for entry in placed]
+        # The marker follows the passage's last character, on that character's line.
+        marker_offsets = [
+            min(entry.end, self.line_end(line))
+            for entry, line in zip(placed, end_lines, strict=True)
+        ]
+        self.inserts: dict[int, str] = {}
+        by_offset = sorted(range(len(placed)), key=marker_offsets.__getitem__)  # stable
+        for at, group in groupby(by_offset, key=marker_offsets.__getitem__):
+            self.inserts[at] = _marker([placed[index] for index in group])
+        # `placed` is in reading order, so passages starting together are neighbours.
+        for at, starting in groupby(placed, key=attrgetter("start")):
+            anchors = "".join(f'<span class="anchor" id="a-{e.uuid}"></span>' for e in starting)
+            self.inserts[at] = self.inserts.get(at, "") + anchors
+        self.insert_offsets = sorted(self.inserts)
+        # By line: the notes of the passages whose marker it holds, in reading order.
+        self.notes: dict[int, str] = {}
+        by_line = sorted(range(len(placed)), key=end_lines.__getitem__)  # stable
+        for line, group in groupby(by_line, key=end_lines.__getitem__):
+            self.notes[line] = "".join([_note_item(placed[index]) for index in group])
 
     @property
     def line_count(self) -> int:
@@ -361,68 +451,55 @@ class _Text:
         start, end = self.line_starts[line], self.line_end(line)
         css_class = "line"
         if not element:
-            element, css_class = _element_of(self.kinds.get(line, "paragraph"), self.level)
+            kind = self.kinds.get(line)
+            element, css_class = ("p", "line") if kind is None else _element_of(kind, self.level)
         id_attribute = f' id="{element_id}"' if element_id else ""
-        cuts = {start, end}
-        # Walk the marks by index: slicing the list here would copy its tail for every line.
-        marks = self.marks
-        index = max(0, bisect_right(self.mark_starts, start) - 1)
-        inside: list[_Mark] = []
-        while index < len(marks):
-            mark = marks[index]
-            if mark.run.start >= end:
-                break
-            if mark.run.end > start:
-                inside.append(mark)
-                cuts.add(max(start, mark.run.start))
-                cuts.add(min(end, mark.run.end))
-            index += 1
-        # What goes in before the text at each point: markers of passages ending there, then
-        # anchors of passages starting there (each in reading order).
-        ending: dict[int, list[_Entry]] = {}
-        for at, entry in self.markers.get(line, ()):
-            ending.setdefault(at, []).append(entry)
-        starting: dict[int, list[_Entry]] = {}
-        for at, entry in self.anchors.get(line, ()):
-            starting.setdefault(at, []).append(entry)
-        cuts.update(ending)
-        cuts.update(starting)
-        points = sorted(cuts)
-        last = len(points) - 1
+        opening = f'<{element}{id_attribute} class="{css_class}">'
+        closing = f"</{element}>"
         text = self.text
-        pieces: list[str] = []
-        next_mark = 0
-        for index, left in enumerate(points):
-            inserted = _marker(ending[left]) if left in ending else ""
-            if left in starting:
-                inserted += "".join(
-                    f'<span class="anchor" id="a-{e.uuid}"></span>' for e in starting[left]
-                )
-            if index == last:
-                pieces.append(inserted)
-                break
-            piece = _escape(text[left : points[index + 1]])
+        # The runs on the line: from the first that ends after the line starts (runs do not
+        # overlap, so their ends are in order too) to the last that starts before it ends.
+        marks = self.marks
+        first = bisect_right(marks.ends, start)
+        last = bisect_left(marks.starts, end, first)
+        offsets = self.insert_offsets
+        low, high = bisect_left(offsets, start), bisect_right(offsets, end)
+        if low == high and first == last:
+            return opening + _escape(text[start:end]) + closing
+        cuts = {start, end, *offsets[low:high]}
+        for index in range(first, last):
+            cuts.add(max(start, marks.starts[index]))
+            cuts.add(min(end, marks.ends[index]))
+        points = sorted(cuts)
+        # Most lines hold nothing to escape: then each piece is a plain slice.
+        escape = _escape if _HTML_SPECIAL.search(text, start, end) else str
+        inserts = self.inserts
+        pieces = [opening]
+        index = first
+        for left, right in pairwise(points):
+            inserted = inserts.get(left, "")
+            piece = escape(text[left:right])
             # Points and runs are both in text order, so one pass finds each piece's run.
-            while next_mark < len(inside) and inside[next_mark].run.end <= left:
-                next_mark += 1
-            covering = None
-            if next_mark < len(inside) and inside[next_mark].run.start <= left:
-                covering = inside[next_mark]
-            if covering is None:
-                pieces.append(inserted + piece)
-            elif any(e.annotation.start < left for e in covering.entries):
-                # Inside a passage that goes on: the marker sits on its highlight, not in a gap.
-                pieces.append(_mark(covering, inserted + piece))
+            while index < last and marks.ends[index] <= left:
+                index += 1
+            if index < last and marks.starts[index] <= left:
+                if marks.first_starts[index] < left:
+                    # Inside a passage that goes on: the marker sits on its highlight, not in
+                    # a gap.
+                    pieces.append(f"{marks.openings[index]}{inserted}{piece}</mark>")
+                else:
+                    pieces.append(f"{inserted}{marks.openings[index]}{piece}</mark>")
             else:
-                pieces.append(inserted + _mark(covering, piece))
-        return f'<{element}{id_attribute} class="{css_class}">{"".join(pieces)}</{element}>'
+                pieces.append(inserted + piece)
+        pieces.append(inserts.get(points[-1], ""))
+        pieces.append(closing)
+        return "".join(pieces)
 
     def notes_after(self, line: int, span: int) -> str:
         """The notes whose marker is on `line`, spanning `span` lines of the margin."""
-        entries = [e for _, e in self.markers.get(line, ())]
-        if not entries:
+        items = self.notes.get(line)
+        if not items:
             return ""
-        items = "".join(_note_item(e) for e in entries)
         style = f' style="grid-row-end: span {span}"' if span > 1 else ""
         return f'<ol class="notes" aria-label="Notes"{style}>{items}</ol>'
 
@@ -430,16 +507,18 @@ class _Text:
 def _article(
     document: DocumentRecord,
     annotations: Sequence[AnnotationRecord],
-    tags_by_id: Mapping[int, TagRecord],
+    codebook: _Codebook,
     level: int,
 ) -> str:
     """The `<article>` of one document: heading, byline, legend, text with notes, review list."""
-    ordered = sorted(annotations, key=lambda a: (a.start, a.end, a.id))
+    ordered = sorted(annotations, key=reading_order)
     entries = [
-        _Entry(number, a, _tags_of(a, tags_by_id)) for number, a in enumerate(ordered, start=1)
+        _Entry(number, a, codebook.look(a.tag_ids)) for number, a in enumerate(ordered, start=1)
     ]
-    placed = [e for e in entries if _is_placed(e.annotation, document.text)]
-    unplaced = [e for e in entries if not _is_placed(e.annotation, document.text)]
+    placed: list[_Entry] = []
+    unplaced: list[_Entry] = []
+    for entry in entries:
+        (placed if _is_placed(entry.annotation, document.text) else unplaced).append(entry)
     text = _Text(document, placed, level)
     title = _title_of(document)
     doc_id = f"doc-{document.id}"
@@ -460,7 +539,7 @@ def _article(
     # Only a web address is worth citing; a local file path would leak the exporter's folders.
     if source.startswith(("http://", "https://")) and source not in document.byline:
         head.append(f'<p class="source">Source: {_escape(source)}</p>')
-    head.append(_legend(entries, tags_by_id, doc_id))
+    head.append(_legend(entries, codebook.tags_by_id, doc_id))
     first_body_line = 1 if repeats_title else 0
     body = _body(text, first_body_line)
     parts = [
@@ -480,7 +559,7 @@ def _body(text: _Text, first: int) -> str:
     On a wide screen the notes sit in the margin beside their line and may run on beside the
     following lines up to the next note, so a long note rarely opens a gap in the text.
     """
-    note_lines = sorted(line for line in text.markers if line >= first)
+    note_lines = sorted(line for line in text.notes if line >= first)
     ends = [*note_lines[1:], text.line_count] if note_lines else []
     following = dict(zip(note_lines, ends, strict=True))
     out: list[str] = []
@@ -491,19 +570,14 @@ def _body(text: _Text, first: int) -> str:
     return "\n".join(out)
 
 
-def _marks(runs: Sequence[Run], placed: Sequence[_Entry]) -> list[_Mark]:
-    """Each run with the annotations covering it (a sweep: runs and starts are both sorted)."""
-    by_start = sorted(placed, key=lambda e: (e.annotation.start, e.number))
-    active: list[_Entry] = []
-    index = 0
-    marks: list[_Mark] = []
-    for run in runs:
-        while index < len(by_start) and by_start[index].annotation.start <= run.start:
-            active.append(by_start[index])
-            index += 1
-        active = [e for e in active if e.annotation.end > run.start]
-        marks.append(_Mark(run, tuple(active)))
-    return marks
+def _title_and_paint(looks: Sequence[_TagLook]) -> str:
+    """The `title` (the tag names) and `style` (the paint, drawn as the reader draws it) of
+    a run covered by annotations with these tags, bottom first."""
+    names = dict.fromkeys(name for look in looks for name in look.names)
+    colours = tuple(colour for look in looks for colour in look.colours)
+    light = _paint(colours, LIGHT_PAPER, LAYER_OPACITY)
+    dark = _paint(colours, DARK_PAPER, DARK_OPACITY)
+    return f'title="{_escape(", ".join(names))}" style="--hl: {light}; --hd: {dark}"'
 
 
 def _marker(entries: Iterable[_Entry]) -> str:
@@ -512,31 +586,18 @@ def _marker(entries: Iterable[_Entry]) -> str:
         f'<a href="#n-{e.uuid}" id="r-{e.uuid}" aria-label="Note {e.number}">{e.number}</a>'
         for e in entries
     )
-    return f'<sup class="ref">{links}</sup>' if links else ""
-
-
-def _mark(mark: _Mark, piece: str) -> str:
-    """A highlighted piece of text, its paint given for light and dark paper."""
-    light = _paint(mark.run.colours, LIGHT_PAPER, LAYER_OPACITY)
-    dark = _paint(mark.run.colours, DARK_PAPER, DARK_OPACITY)
-    ids = " ".join(e.uuid for e in mark.entries)
-    names = _unique(name for e in mark.entries for name in _tag_names(e))
-    return (
-        f'<mark data-annotations="{ids}" title="{_escape(", ".join(names))}" '
-        f'style="--hl: {light}; --hd: {dark}">{piece}</mark>'
-    )
+    return f'<sup class="ref">{links}</sup>'
 
 
 def _note_item(entry: _Entry) -> str:
     """A note in the margin: its number (a link back to the passage), tags and text."""
-    back = (
-        f'<a class="back" href="#a-{entry.uuid}" '
-        f'aria-label="Back to passage {entry.number}">{entry.number}</a>'
-    )
-    note = render_note(entry.annotation.note) if entry.annotation.note.strip() else ""
+    number = entry.number
+    note = entry.annotation.note
+    rendered = render_note(note) if note and not note.isspace() else ""
     return (
-        f'<li id="n-{entry.uuid}"><p class="note-head">{back} {_chips(entry)}</p>'
-        f"{_claim(entry.annotation)}{note}</li>"
+        f'<li id="n-{entry.uuid}"><p class="note-head"><a class="back" href="#a-{entry.uuid}" '
+        f'aria-label="Back to passage {number}">{number}</a> {entry.look.chips}</p>'
+        f"{_claim(entry.annotation)}{rendered}</li>"
     )
 
 
@@ -564,7 +625,7 @@ def _review(entries: Sequence[_Entry], doc_id: str, level: int) -> str:
         items.append(
             f'<li id="n-{entry.uuid}">'
             f'<blockquote id="a-{entry.uuid}">{_escape(entry.annotation.marked_words)}</blockquote>'
-            f'<p class="note-head"><span class="number">{entry.number}</span> {_chips(entry)} '
+            f'<p class="note-head"><span class="number">{entry.number}</span> {entry.look.chips} '
             f'<span class="status">{status}</span></p>{_claim(entry.annotation)}{note}</li>'
         )
     heading = min(6, level + 1)
@@ -606,15 +667,6 @@ def _legend_item(colour: str, name: str, count: int) -> str:
     return (
         f'<li><span class="swatch" style="--hl: {light}; --hd: {dark}; --c: {colour}"></span>'
         f'<span class="name">{_escape(name)}</span> <span class="count">{count}</span></li>'
-    )
-
-
-def _chips(entry: _Entry) -> str:
-    if not entry.tags:
-        return f'<span class="tag" style="--c: {UNTAGGED_COLOUR}">untagged</span>'
-    return " ".join(
-        f'<span class="tag" style="--c: {_safe_colour(t.colour)}">{_escape(_tag_name(t))}</span>'
-        for t in entry.tags
     )
 
 
@@ -662,24 +714,14 @@ def _tag_name(tag: TagRecord) -> str:
     return " ".join(tag.name.split()) or f"tag {tag.id}"
 
 
-def _tag_names(entry: _Entry) -> list[str]:
-    return [_tag_name(t) for t in entry.tags] or ["untagged"]
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
 def _safe_colour(colour: str) -> str:
     """The tag colour if it is a plain `#rrggbb`; anything else could smuggle CSS in."""
     return colour if _HEX_COLOUR.fullmatch(colour) else UNTAGGED_COLOUR
 
 
-def _tags_of(
-    annotation: AnnotationRecord, tags_by_id: Mapping[int, TagRecord]
-) -> tuple[TagRecord, ...]:
-    """The annotation's known tags, each once, in codebook order."""
-    known = {tags_by_id[i] for i in set(annotation.tag_ids) if i in tags_by_id}
+def _tags_of(tag_ids: Iterable[int], tags_by_id: Mapping[int, TagRecord]) -> tuple[TagRecord, ...]:
+    """An annotation's known tags, each once, in codebook order."""
+    known = {tags_by_id[i] for i in set(tag_ids) if i in tags_by_id}
     return tuple(sorted(known, key=lambda tag: (tag.position, tag.id)))
 
 
