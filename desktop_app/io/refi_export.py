@@ -69,6 +69,11 @@ ORDER_SET_DESCRIPTION = (
 SELECTION_NAME_CHARS = 60
 # XML 1.0 cannot hold other characters at all, not even as references.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\t\n\r]')
+_TEXT_SPECIAL = re.compile("[&<>\r]")
+# The comment that holds a source's place for its selections, and its line once serialised.
+_PLACEHOLDER = "selections "
+_PLACEHOLDER_LINE = re.compile(rb" *<!--selections (\d+)-->\n")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 REPLACEMENT = "\ufffd"
 
@@ -153,17 +158,28 @@ def export_qdpx(bundle: ExportBundle, user_name: str = "Claimmark user") -> tupl
         codebook = _sub(root, PROJECT_NS, "CodeBook")
         _append_codes(codebook, PROJECT_NS, bundle.tags, losses)
     files: list[tuple[str, bytes]] = []
+    # Each source's selections, written as text (see _SelectionWriter), by placeholder number.
+    selections: list[bytes] = []
     if bundle.documents:
         sources = _sub(root, PROJECT_NS, "Sources")
         seen: set[str] = set()
+        writer = _SelectionWriter(user, bundle.tags, losses)
         for document in bundle.documents:
             guid = _unique(source_guid(document.text), seen)
             files.append((f"{SOURCES_FOLDER}{guid}.txt", _encoded_text(document.text, losses)))
-            _append_source(sources, document, guid, user, bundle, losses)
+            source = _append_source(sources, document, guid, user, losses)
+            if _write_selections(writer, document, bundle.annotations_of(document.id), losses):
+                # A comment holds the place: user text cannot make one, as `<` is escaped.
+                source.append(etree.Comment(f"{_PLACEHOLDER}{len(selections)}"))
+                selections.append(writer.take())
     if _order_needs_a_set(bundle.tags):
         sets = _sub(root, PROJECT_NS, "Sets")
         _append_order_set(sets, PROJECT_NS, bundle.tags, member_attribute="targetGUID")
     project = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    if selections:
+        project, count = _PLACEHOLDER_LINE.subn(lambda match: selections[int(match[1])], project)
+        if count != len(selections):
+            raise AssertionError("a source's selections lost their place in project.qde")
     archive = _zip([(PROJECT_FILE, project), *files], bundle.exported_at)
     return archive, _loss_lines(losses)
 
@@ -232,15 +248,11 @@ def _append_order_set(
 
 
 def _append_source(
-    sources: etree._Element,
-    document: DocumentRecord,
-    guid: str,
-    user: str,
-    bundle: ExportBundle,
-    losses: _Losses,
-) -> None:
-    """One `<TextSource>` with a `<PlainTextSelection>` per exportable annotation."""
-    source = _sub(
+    sources: etree._Element, document: DocumentRecord, guid: str, user: str, losses: _Losses
+) -> etree._Element:
+    """One `<TextSource>` (its selections are written apart, see _SelectionWriter)."""
+    _count_metadata(document, losses)
+    return _sub(
         sources,
         PROJECT_NS,
         "TextSource",
@@ -250,62 +262,132 @@ def _append_source(
         creatingUser=user,
         creationDateTime=utc_timestamp(document.imported_at),
     )
-    _count_metadata(document, losses)
-    known = {tag.id: tag for tag in bundle.tags}
-    for annotation in bundle.annotations_of(document.id):
+
+
+def _write_selections(
+    writer: _SelectionWriter,
+    document: DocumentRecord,
+    annotations: Iterable[AnnotationRecord],
+    losses: _Losses,
+) -> int:
+    """Write a `<PlainTextSelection>` per exportable annotation of `document`; how many."""
+    text = document.text
+    count = 0
+    for annotation in annotations:
         if annotation.anchor_status == ANCHOR_ORPHANED:
             losses.orphaned += 1
             continue
-        if document.text[annotation.start : annotation.end] != annotation.exact or not (
-            0 <= annotation.start < annotation.end <= len(document.text)
+        if text[annotation.start : annotation.end] != annotation.exact or not (
+            0 <= annotation.start < annotation.end <= len(text)
         ):
             losses.misplaced += 1
             continue
         if annotation.anchor_status == ANCHOR_NEEDS_REVIEW:
             losses.review += 1
-        _append_selection(source, annotation, user, known, losses)
+        writer.add(annotation)
+        count += 1
+    return count
 
 
-def _append_selection(
-    source: etree._Element,
-    annotation: AnnotationRecord,
-    user: str,
-    known: dict[int, TagRecord],
-    losses: _Losses,
-) -> None:
-    """One `<PlainTextSelection>`: Description (the note), then one Coding per known tag."""
-    guid = selection_guid(annotation)
-    created = utc_timestamp(annotation.created)
-    selection = _sub(
-        source,
-        PROJECT_NS,
-        "PlainTextSelection",
-        guid=guid,
-        name=losses.xml_safe(_selection_name(annotation.exact)),
-        startPosition=str(annotation.start),
-        endPosition=str(annotation.end),
-        creatingUser=user,
-        creationDateTime=created,
-    )
-    if annotation.stance or annotation.speaker or annotation.checkworthiness is not None:
-        losses.claim_fields += 1
-    if annotation.updated != annotation.created:
-        selection.set("modifyingUser", user)
-        selection.set("modifiedDateTime", utc_timestamp(annotation.updated))
-    if annotation.note.strip():
-        _sub(selection, PROJECT_NS, "Description").text = losses.xml_safe(annotation.note)
-    tags = sorted({known[i] for i in annotation.tag_ids if i in known}, key=_panel_order)
-    for tag in tags:
-        target = code_guid(tag.name)
-        coding = _sub(
-            selection,
-            PROJECT_NS,
-            "Coding",
-            guid=_guid5(f"coding:{guid}:{target}"),
-            creatingUser=user,
-            creationDateTime=created,
+class _SelectionWriter:
+    """Writes `<PlainTextSelection>` elements as the XML text lxml would write for them.
+
+    Creating the 40,000-odd elements of 10,000 annotations one lxml call at a time, and then
+    serialising them, cost most of the export; plain text costs a fraction. The text is what
+    `etree.tostring(..., pretty_print=True)` writes for the same elements (same escaping, same
+    indentation under `<TextSource>`), so the file is the same. What annotations share (the
+    Codes of each combination of tags, the form of each time) is worked out once.
+    """
+
+    def __init__(self, user: str, tags: Sequence[TagRecord], losses: _Losses) -> None:
+        self._parts: list[str] = []
+        self._user = user
+        self._losses = losses
+        self._known = {tag.id: tag for tag in tags}
+        self._targets: dict[tuple[int, ...], tuple[str, ...]] = {}
+        self._times: dict[datetime, str] = {}
+
+    def take(self) -> bytes:
+        """The selections written since the last call, as UTF-8."""
+        written = "".join(self._parts).encode("utf-8")
+        self._parts.clear()
+        return written
+
+    def add(self, annotation: AnnotationRecord) -> None:
+        """One `<PlainTextSelection>`: Description (the note), then one Coding per known tag."""
+        losses = self._losses
+        user = self._user
+        guid = selection_guid(annotation)
+        created = self._time(annotation.created)
+        name = _xml_attribute(losses.xml_safe(_selection_name(annotation.exact)))
+        modified = (
+            f' modifyingUser="{user}" modifiedDateTime="{self._time(annotation.updated)}"'
+            if annotation.updated != annotation.created
+            else ""
         )
-        _sub(coding, PROJECT_NS, "CodeRef", targetGUID=target)
+        start = (
+            f'      <PlainTextSelection guid="{guid}" name="{name}" '
+            f'startPosition="{annotation.start}" endPosition="{annotation.end}" '
+            f'creatingUser="{user}" creationDateTime="{created}"{modified}'
+        )
+        if annotation.stance or annotation.speaker or annotation.checkworthiness is not None:
+            losses.claim_fields += 1
+        children = [
+            f'        <Coding guid="{_guid5(f"coding:{guid}:{target}")}" creatingUser="{user}" '
+            f'creationDateTime="{created}">\n'
+            f'          <CodeRef targetGUID="{target}"/>\n'
+            "        </Coding>\n"
+            for target in self._codes_of(annotation.tag_ids)
+        ]
+        if annotation.note.strip():
+            note = _xml_text(losses.xml_safe(annotation.note))
+            children.insert(0, f"        <Description>{note}</Description>\n")
+        if children:
+            self._parts.append(f"{start}>\n{''.join(children)}      </PlainTextSelection>\n")
+        else:
+            self._parts.append(f"{start}/>\n")
+
+    def _codes_of(self, tag_ids: tuple[int, ...]) -> tuple[str, ...]:
+        """The Code GUIDs of the known tags among `tag_ids`, each once, in panel order."""
+        targets = self._targets.get(tag_ids)
+        if targets is None:
+            known = self._known
+            tags = sorted({known[i] for i in tag_ids if i in known}, key=_panel_order)
+            targets = self._targets[tag_ids] = tuple(code_guid(tag.name) for tag in tags)
+        return targets
+
+    def _time(self, moment: datetime) -> str:
+        """`utc_timestamp(moment)`, remembered: annotations made together share their times."""
+        stamp = self._times.get(moment)
+        if stamp is None:
+            stamp = self._times[moment] = utc_timestamp(moment)
+        return stamp
+
+
+def _xml_attribute(value: str) -> str:
+    """`value` escaped for a double-quoted XML attribute, white space kept as it is (a parser
+    turns a literal tab or line break in an attribute into a space)."""
+    if not _ATTRIBUTE_SPECIAL.search(value):
+        return value
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\t", "&#9;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+    )
+
+
+def _xml_text(value: str) -> str:
+    """`value` escaped for XML character data, a carriage return kept (a parser would turn a
+    literal one into a line feed)."""
+    if not _TEXT_SPECIAL.search(value):
+        return value
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
 
 
 def _panel_order(tag: TagRecord) -> tuple[int, int]:

@@ -12,7 +12,7 @@ import sys
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -391,3 +391,33 @@ def test_characters_xml_cannot_hold_are_replaced_and_reported(tmp_path: Path) ->
     path.write_bytes(archive)
     assert validate(path).returncode == 0
     assert any(line.startswith("2 names or notes held control characters") for line in report)
+
+
+def test_project_is_written_exactly_as_lxml_writes_it(bundle: ExportBundle) -> None:
+    # Selections are written as text for speed (see _SelectionWriter); parsing the file and
+    # letting lxml write the tree again must give the same bytes: same escaping (hostile notes,
+    # tabs, carriage returns) and the same indentation.
+    _, entries = project_of(export_qdpx(bundle)[0])
+    written = entries["project.qde"]
+    parser = etree.XMLParser(remove_blank_text=True)
+    tree = etree.fromstring(written, parser)
+    assert len(tree.findall(".//q:PlainTextSelection", NS)) == bundle.annotation_count
+    again = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    assert written == again
+
+
+def test_selection_text_keeps_white_space_and_markup_exactly() -> None:
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    text = 'Tab\there, "quoted" <b>&amp;</b> and\r\na line'
+    document = DocumentRecord(1, "Doc", "", text, created)
+    note = 'cr\r\nlf\n\ttab & <x> "q" ]]> \'s'
+    annotation = AnnotationRecord(
+        1, "00000000-0000-4000-8000-000000000001", 1, 0, len(text), text, "", "", note, (),
+        created, created + timedelta(seconds=1),
+    )  # fmt: skip
+    archive, _ = export_qdpx(ExportBundle((document,), {1: (annotation,)}, (), EXPORTED_AT))
+    root, _ = project_of(archive)
+    (selection,) = root.iterfind(".//q:PlainTextSelection", NS)
+    assert selection.get("name") == " ".join(text.split())
+    assert selection.findtext("q:Description", namespaces=NS) == note
+    assert selection.get("modifiedDateTime") == "2026-01-01T00:00:01Z"
