@@ -366,3 +366,16 @@ def test_a_tag_missing_from_the_codebook_is_skipped() -> None:
 def test_page_size_must_be_positive(store: LibraryStore) -> None:
     with pytest.raises(ValueError):
         export_w3c(sample_bundle(store), page_size=0)
+
+
+def test_each_annotation_is_the_line_json_dumps_writes(
+    store: LibraryStore, library: list[int]
+) -> None:
+    # Annotations are written straight as JSON text (for speed): every one must be exactly what
+    # the standard library's encoder writes for its parsed value, hostile strings included.
+    exported = export_w3c(sample_bundle(store))
+    lines = [line.strip().rstrip(",") for line in exported.splitlines()]
+    written = [line for line in lines if line.startswith('{"id": "urn:uuid:')]
+    assert len(written) == json.loads(exported)["total"]
+    for line in written:
+        assert json.dumps(json.loads(line), ensure_ascii=False) == line
