@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 
-from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord
-from desktop_app.io.export_bundle import ExportBundle
+from desktop_app.core.records import AnnotationRecord, TagRecord
+from desktop_app.io.export_bundle import ExportBundle, reading_order
 from desktop_app.io.markdown_export import tag_path, utc_timestamp
 
 HEADER = (
@@ -63,15 +64,15 @@ def export_csv(
     and `created`/`updated` ISO-8601 UTC with a `Z`. Lines end with CRLF as RFC 4180 asks; a cell
     is quoted only when it holds a comma, a quote or a line break.
     """
-    tags_by_id = {tag.id: tag for tag in bundle.tags}
     guard = neutralise_formula if neutralise_formulas else _unchanged
+    cells = _RowCells({tag.id: tag for tag in bundle.tags}, guard)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(HEADER)
     for document in bundle.documents:
-        ordered = sorted(bundle.annotations_of(document.id), key=lambda a: (a.start, a.end, a.id))
-        for annotation in ordered:
-            writer.writerow(_row(document, annotation, tags_by_id, guard))
+        ordered = sorted(bundle.annotations_of(document.id), key=reading_order)
+        title = guard(document.title)
+        writer.writerows(cells.row(document.id, title, annotation) for annotation in ordered)
     return (BYTE_ORDER_MARK if excel_bom else "") + buffer.getvalue()
 
 
@@ -85,35 +86,61 @@ def _unchanged(cell: str) -> str:
     return cell
 
 
-def _row(
-    document: DocumentRecord,
-    annotation: AnnotationRecord,
-    tags_by_id: Mapping[int, TagRecord],
-    guard: Callable[[str], str],
-) -> list[str | int]:
-    """One annotation's cells, user text passed through `guard`."""
-    tags = _tags_of(annotation, tags_by_id)
-    paths = (PATH_SEPARATOR.join(t.name for t in tag_path(tag, tags_by_id)) for tag in tags)
-    checkworthiness = annotation.checkworthiness
-    return [
-        document.id,
-        guard(document.title),
-        annotation.start,
-        annotation.end,
-        guard(annotation.marked_words),
-        guard(TAG_SEPARATOR.join(tag.name for tag in tags)),
-        guard(TAG_SEPARATOR.join(paths)),
-        guard(annotation.note),
-        guard(annotation.stance),
-        guard(annotation.speaker),
-        "" if checkworthiness is None else checkworthiness,
-        annotation.anchor_status,
-        utc_timestamp(annotation.created),
-        utc_timestamp(annotation.updated),
-    ]
+class _RowCells:
+    """Writes the cells of each annotation's row, with what annotations share worked out once:
+    the tag cells of each combination of tags, the form of each time."""
+
+    def __init__(self, tags_by_id: Mapping[int, TagRecord], guard: Callable[[str], str]) -> None:
+        self._tags_by_id = tags_by_id
+        self._guard = guard
+        self._tag_cells: dict[tuple[int, ...], tuple[str, str]] = {}
+        self._times: dict[datetime, str] = {}
+
+    def row(self, document_id: int, title: str, annotation: AnnotationRecord) -> list[str | int]:
+        """One annotation's cells, user text passed through the guard (`title` already is)."""
+        guard = self._guard
+        tags, paths = self._tags(annotation.tag_ids)
+        checkworthiness = annotation.checkworthiness
+        return [
+            document_id,
+            title,
+            annotation.start,
+            annotation.end,
+            guard(annotation.marked_words),
+            tags,
+            paths,
+            guard(annotation.note),
+            guard(annotation.stance),
+            guard(annotation.speaker),
+            "" if checkworthiness is None else checkworthiness,
+            annotation.anchor_status,
+            self._time(annotation.created),
+            self._time(annotation.updated),
+        ]
+
+    def _tags(self, tag_ids: tuple[int, ...]) -> tuple[str, str]:
+        """The `tags` and `tag_paths` cells of an annotation with these tags."""
+        cells = self._tag_cells.get(tag_ids)
+        if cells is None:
+            tags = _tags_of(tag_ids, self._tags_by_id)
+            paths = (
+                PATH_SEPARATOR.join(t.name for t in tag_path(tag, self._tags_by_id)) for tag in tags
+            )
+            cells = self._tag_cells[tag_ids] = (
+                self._guard(TAG_SEPARATOR.join(tag.name for tag in tags)),
+                self._guard(TAG_SEPARATOR.join(paths)),
+            )
+        return cells
+
+    def _time(self, moment: datetime) -> str:
+        """`utc_timestamp(moment)`, remembered: annotations made together share their times."""
+        stamp = self._times.get(moment)
+        if stamp is None:
+            stamp = self._times[moment] = utc_timestamp(moment)
+        return stamp
 
 
-def _tags_of(annotation: AnnotationRecord, tags_by_id: Mapping[int, TagRecord]) -> list[TagRecord]:
-    """The annotation's known tags, each once, in codebook order (unknown ids are skipped)."""
-    known = {tags_by_id[i] for i in set(annotation.tag_ids) if i in tags_by_id}
+def _tags_of(tag_ids: Iterable[int], tags_by_id: Mapping[int, TagRecord]) -> list[TagRecord]:
+    """An annotation's known tags, each once, in codebook order (unknown ids are skipped)."""
+    known = {tags_by_id[i] for i in set(tag_ids) if i in tags_by_id}
     return sorted(known, key=lambda tag: (tag.position, tag.id))

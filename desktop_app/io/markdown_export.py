@@ -26,7 +26,7 @@ from typing import Literal
 from urllib.parse import quote
 
 from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord
-from desktop_app.io.export_bundle import ExportBundle
+from desktop_app.io.export_bundle import ExportBundle, reading_order
 from desktop_app.io.markdown_escape import block_quote, escape_inline, escape_line, yaml_scalar
 
 Grouping = Literal["reading", "tag"]
@@ -53,7 +53,7 @@ def export_markdown(
     same data are identical; tag ids missing from `tags` are skipped rather than failing the
     export, since a deleted codebook entry should not make the annotations unexportable.
     """
-    ordered = sorted(annotations, key=lambda a: (a.start, a.end, a.id))
+    ordered = sorted(annotations, key=reading_order)
     tags_by_id = {tag.id: tag for tag in tags}
     blocks = [
         _front_matter(document, len(ordered), exported_at),
@@ -89,11 +89,16 @@ def _front_matter(document: DocumentRecord, count: int, exported_at: datetime) -
     )
 
 
-def _summary(ordered: Sequence[AnnotationRecord], tags_by_id: Mapping[int, TagRecord]) -> str:
+def _summary(
+    ordered: Sequence[AnnotationRecord],
+    tags_by_id: Mapping[int, TagRecord],
+    codebook: _Codebook | None = None,
+) -> str:
     """One line such as "3 annotated passages · tags: trade (2), security (1)"."""
     if not ordered:
         return "No annotated passages"
-    counts = Counter(tag.id for a in ordered for tag in _tags_of(a, tags_by_id))
+    codebook = codebook or _Codebook(tags_by_id)
+    counts = Counter(tag.id for a in ordered for tag in codebook.tags_of(a.tag_ids))
     used = [tag for tag, _depth in codebook_tree(tags_by_id.values()) if tag.id in counts]
     listed = ", ".join(f"{_path_label(tag, tags_by_id)} ({counts[tag.id]})" for tag in used)
     listed = listed or "none"
@@ -201,6 +206,35 @@ def _tags_of(annotation: AnnotationRecord, tags_by_id: Mapping[int, TagRecord]) 
     return _in_codebook_order(tags_by_id[i] for i in set(annotation.tag_ids) if i in tags_by_id)
 
 
+class _Codebook:
+    """The tags of an export, with what each combination of them prints remembered: 10,000
+    annotations share a few dozen combinations, and working one out takes a sort and a
+    hashtag per tag."""
+
+    def __init__(self, tags_by_id: Mapping[int, TagRecord]) -> None:
+        self.tags_by_id = tags_by_id
+        self._tags: dict[tuple[int, ...], tuple[TagRecord, ...]] = {}
+        self._lines: dict[tuple[int, ...], str] = {}
+
+    def tags_of(self, tag_ids: tuple[int, ...]) -> tuple[TagRecord, ...]:
+        """The known tags among `tag_ids`, each once, in codebook order."""
+        tags = self._tags.get(tag_ids)
+        if tags is None:
+            known = self.tags_by_id
+            ordered = _in_codebook_order(known[i] for i in set(tag_ids) if i in known)
+            tags = self._tags[tag_ids] = tuple(ordered)
+        return tags
+
+    def tag_line(self, tag_ids: tuple[int, ...]) -> str:
+        """`**Tags:** #trade/tariffs #security` (or `no tag`) for an annotation's tags."""
+        line = self._lines.get(tag_ids)
+        if line is None:
+            tags = self.tags_of(tag_ids)
+            hashtags = " ".join(nested_hashtag(tag, self.tags_by_id) for tag in tags)
+            line = self._lines[tag_ids] = f"**Tags:** {hashtags or 'no tag'}"
+        return line
+
+
 def _in_codebook_order(tags: Iterable[TagRecord]) -> list[TagRecord]:
     """Tags sorted as the side panel shows them (position, then id to break ties)."""
     return sorted(tags, key=lambda tag: (tag.position, tag.id))
@@ -215,6 +249,7 @@ def export_markdown_bundle(bundle: ExportBundle, grouping: Grouping = "reading")
     module docstring).
     """
     tags_by_id = {tag.id: tag for tag in bundle.tags}
+    codebook = _Codebook(tags_by_id)
     single = len(bundle.documents) == 1
     title = bundle.documents[0].title if single else "Claimmark library"
     lines = [
@@ -236,22 +271,23 @@ def export_markdown_bundle(bundle: ExportBundle, grouping: Grouping = "reading")
         blocks.append(f"{level} " + (escape_line(document.title) or UNTITLED))
         if document.byline:
             blocks.append("*" + escape_line(document.byline) + "*")
-        blocks.append(_summary(annotations, tags_by_id))
+        blocks.append(_summary(annotations, tags_by_id, codebook))
         if grouping == "tag":
-            blocks.extend(_grouped_by_tag(document, annotations, tags_by_id, level + "#"))
+            blocks.extend(_grouped_by_tag(document, annotations, codebook, level + "#"))
         else:
             for number, annotation in enumerate(annotations, start=1):
-                blocks.extend(_entry(number, document, annotation, tags_by_id, level + "#"))
+                blocks.extend(_entry(number, document, annotation, codebook, level + "#"))
     return "\n\n".join(blocks) + "\n"
 
 
 def _grouped_by_tag(
     document: DocumentRecord,
     annotations: Sequence[AnnotationRecord],
-    tags_by_id: Mapping[int, TagRecord],
+    codebook: _Codebook,
     level: str,
 ) -> list[str]:
     """A section per tag in the codebook's tree, sub-sections for nested tags, then untagged."""
+    tags_by_id = codebook.tags_by_id
     tree = codebook_tree(tags_by_id.values())
     # Each tag's subtree: the tag and every tag under it (the tree lists a subtree in one run).
     subtree: dict[int, set[int]] = {}
@@ -273,12 +309,12 @@ def _grouped_by_tag(
         blocks.append(f"{'#' * heading} {label} ({len(covered)})")
         own = [a for a in annotations if tag.id in a.tag_ids]
         for number, annotation in enumerate(own, start=1):
-            blocks.extend(_entry(number, document, annotation, tags_by_id, "#" * (heading + 1)))
-    untagged = [a for a in annotations if not _tags_of(a, tags_by_id)]
+            blocks.extend(_entry(number, document, annotation, codebook, "#" * (heading + 1)))
+    untagged = [a for a in annotations if not codebook.tags_of(a.tag_ids)]
     if untagged:
         blocks.append(f"{level} Untagged ({len(untagged)})")
         for number, annotation in enumerate(untagged, start=1):
-            blocks.extend(_entry(number, document, annotation, tags_by_id, level + "#"))
+            blocks.extend(_entry(number, document, annotation, codebook, level + "#"))
     return blocks
 
 
@@ -286,17 +322,14 @@ def _entry(
     number: int,
     document: DocumentRecord,
     annotation: AnnotationRecord,
-    tags_by_id: Mapping[int, TagRecord],
+    codebook: _Codebook,
     level: str,
 ) -> list[str]:
     """Heading with a link back to the place, quote, hashtags, claim fields, review status, note."""
     place = f"characters {annotation.start}{EN_DASH}{annotation.end}"
     link = place_link(document, annotation)
     heading = f"{level} {number} · " + (f"[{place}]({link})" if link else place)
-    tags = _tags_of(annotation, tags_by_id)
-    blocks = [heading, block_quote(annotation.marked_words)]
-    tag_line = " ".join(nested_hashtag(tag, tags_by_id) for tag in tags) or "no tag"
-    blocks.append(f"**Tags:** {tag_line}")
+    blocks = [heading, block_quote(annotation.marked_words), codebook.tag_line(annotation.tag_ids)]
     claim = claim_line(annotation)
     if claim:
         blocks.append(claim)
