@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
+from desktop_app.core.collector import collector_paused
 from desktop_app.io.export_bundle import ExportBundle, collect_bundle, collect_codebook
 
 if TYPE_CHECKING:
@@ -109,15 +110,18 @@ def render(
 ) -> Rendered:
     """Render the documents `document_ids` (None: the whole library) in one format.
 
-    A codebook format renders the library's codebook whatever `document_ids` says.
+    A codebook format renders the library's codebook whatever `document_ids` says. Records,
+    runs and lines are tens of thousands of acyclic objects, so the cycle collector waits
+    (see core/collector).
     """
     export_format = FORMATS[format_name]
     exported_at = now or datetime.now(UTC)
-    if export_format.codebook_only:
-        bundle = collect_codebook(store, exported_at)
-    else:
-        bundle = collect_bundle(store, document_ids, exported_at)
-    return export_format.render(bundle, options or ExportOptions())
+    with collector_paused():
+        if export_format.codebook_only:
+            bundle = collect_codebook(store, exported_at)
+        else:
+            bundle = collect_bundle(store, document_ids, exported_at)
+        return export_format.render(bundle, options or ExportOptions())
 
 
 def file_stem(title: str) -> str:
