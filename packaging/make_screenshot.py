@@ -302,7 +302,7 @@ def stage(claimmark: ClaimmarkApplication, output: Path, scene: str, look: str) 
         else:
             # The orphaned card is the last: choosing it scrolls the list to show it.
             panel = window.side_panel.review_panel
-            panel.list.setCurrentIndex(panel.proxy.index(panel.proxy.rowCount() - 1, 0))
+            panel.list.setCurrentIndex(panel.model.index(panel.model.rowCount() - 1, 0))
     QTimer.singleShot(400, lambda: save(target, output))
 
 
