@@ -259,3 +259,17 @@ def test_byte_order_marks_survive_into_qt_when_not_leading(qapp: object, raw: st
 def test_normalised_text_with_a_leading_mark_survives_into_qt(qapp: object, raw: str) -> None:
     text = normalise_text(raw)
     assert qt_round_trip(text) == (utf16_len(text), text)
+
+
+@given(st.text(alphabet=st.characters(codec=None), max_size=60))
+def test_utf16_length_is_qt_length_for_any_text(text: str) -> None:
+    """The no-astral shortcut (ASCII, BMP-only, lone surrogates) agrees with the count."""
+    positions = PositionMap(text)
+    assert positions.utf16_length == len(text.encode("utf-16-le", "surrogatepass")) // 2
+    assert positions.to_qt(len(text)) == positions.utf16_length
+
+
+def test_bmp_only_text_maps_one_to_one() -> None:
+    text = "“Tokyo” — 東京 in ‘quotes’ \ud800 alone"
+    positions = PositionMap(text, 5)
+    assert [positions.to_qt(i) for i in range(len(text) + 1)] == list(range(5, 6 + len(text)))
