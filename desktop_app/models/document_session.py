@@ -131,8 +131,6 @@ class DocumentSession(QObject):
             self._open_document(document_id)
 
     def _open_document(self, document_id: int) -> None:
-        from desktop_app.storage.library_store import LAST_DOCUMENT_KEY
-
         document = self.store.document(document_id)
         if self.document is not None:
             self.documentClosing.emit(self.document.id)
@@ -141,8 +139,7 @@ class DocumentSession(QObject):
         self._annotations = {a.id: a for a in self.store.annotations(document_id)}
         self._tag_counts = Counter(t for a in self._annotations.values() for t in a.tag_ids)
         self._review_count = sum(1 for a in self._annotations.values() if a.needs_attention)
-        self.store.set_setting(LAST_DOCUMENT_KEY, str(document_id))
-        self.store.mark_opened(document_id)
+        self.store.remember_opened(document_id)
         self.documentOpened.emit()
 
     def close_document(self) -> None:

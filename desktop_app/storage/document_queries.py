@@ -255,13 +255,6 @@ class DocumentQueries(StoreBase):
                 count += 1
             return count
 
-    def mark_opened(self, document_id: int) -> None:
-        """Remember that the document was just opened (File › Open Recent)."""
-        with Session(self.engine) as session, session.begin():
-            session.execute(
-                update(Document).where(Document.id == document_id).values(opened_at=utc_now())
-            )
-
     def recent_documents(self, limit: int = 10) -> list[DocumentSummary]:
         """The documents opened most recently, newest first."""
         opened = [d for d in self.documents(all_versions=True) if d.opened_at is not None]

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from desktop_app.storage.annotation_queries import AnnotationQueries, NewAnnotation, Placement
 from desktop_app.storage.database import open_library_engine
 from desktop_app.storage.document_queries import DocumentQueries
-from desktop_app.storage.orm import AppSetting
+from desktop_app.storage.orm import AppSetting, Document, utc_now
 from desktop_app.storage.search_queries import SearchQueries
 from desktop_app.storage.store_base import text_digest
 from desktop_app.storage.tag_queries import TagQueries
@@ -45,3 +46,12 @@ class LibraryStore(DocumentQueries, TagQueries, AnnotationQueries, SearchQueries
         """Store a per-library setting."""
         with Session(self.engine) as session, session.begin():
             session.merge(AppSetting(key=key, value=value))
+
+    def remember_opened(self, document_id: int) -> None:
+        """The document was just opened: reopen it at the next start, and put it first in
+        File › Open Recent. One transaction, so one sync to disk: opening waits on it."""
+        with Session(self.engine) as session, session.begin():
+            session.merge(AppSetting(key=LAST_DOCUMENT_KEY, value=str(document_id)))
+            session.execute(
+                update(Document).where(Document.id == document_id).values(opened_at=utc_now())
+            )

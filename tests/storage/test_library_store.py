@@ -18,7 +18,7 @@ from desktop_app.core.codebook import CodebookError, TagSpec
 from desktop_app.core.records import AnnotationRecord
 from desktop_app.storage import annotation_queries, document_queries
 from desktop_app.storage.library_setup import prepare_library
-from desktop_app.storage.library_store import LibraryStore
+from desktop_app.storage.library_store import LAST_DOCUMENT_KEY, LibraryStore
 from desktop_app.storage.orm import Annotation, annotation_tags
 
 TOKYO = timezone(timedelta(hours=9))
@@ -300,6 +300,17 @@ def test_timestamps_come_back_aware_in_utc_and_are_stored_naive_utc(
     assert abs(datetime.now(UTC) - summary.imported_at) < timedelta(minutes=5)
     raw = raw_rows(store.path, "SELECT created FROM annotations WHERE id = ?", created.id)
     assert raw == [("2026-01-01 18:04:05.678901",)]
+
+
+def test_remember_opened_sets_the_start_document_and_the_recent_order(
+    store: LibraryStore,
+) -> None:
+    first = store.add_document("First", "a.txt", "One.")
+    second = store.add_document("Second", "b.txt", "Two.")
+    store.remember_opened(second.id)
+    store.remember_opened(first.id)
+    assert store.setting(LAST_DOCUMENT_KEY) == str(first.id)
+    assert [d.id for d in store.recent_documents()] == [first.id, second.id]
 
 
 def test_bulk_reads_agree_field_for_field_with_single_reads(
