@@ -19,6 +19,7 @@ from desktop_app.core.codebook import TagSpec
 from desktop_app.core.collector import collector_paused
 from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord, reading_order
 from desktop_app.core.sentences import SentenceIndex
+from desktop_app.core.span_index import SpanIndex
 
 if TYPE_CHECKING:
     from desktop_app.storage.library_store import LibraryStore
@@ -61,6 +62,7 @@ class DocumentSession(QObject):
         self.document: DocumentRecord | None = None
         self.sentences: SentenceIndex | None = None
         self._annotations: dict[int, AnnotationRecord] = {}
+        self._spans = SpanIndex()  # the same annotations by place
         self._review_count = 0
         self._tag_counts: Counter[int] = Counter()
         self._tags: list[TagRecord] = []
@@ -102,13 +104,12 @@ class DocumentSession(QObject):
 
     def annotation_with_span(self, start: int, end: int) -> AnnotationRecord | None:
         """The annotation covering exactly `[start, end)`, if there is one."""
-        matches = [a for a in self._annotations.values() if a.start == start and a.end == end]
-        return min(matches, key=reading_order) if matches else None
+        found = self._spans.exact(start, end)
+        return None if found is None else self._annotations[found]
 
     def annotations_overlapping(self, start: int, end: int) -> list[AnnotationRecord]:
         """Annotations that share at least one character with `[start, end)`, in reading order."""
-        found = [a for a in self._annotations.values() if a.start < end and a.end > start]
-        return sorted(found, key=reading_order)
+        return [self._annotations[i] for i in self._spans.overlapping(start, end)]
 
     def tag_counts(self) -> Counter[int]:
         """How many annotations of the open document carry each tag id (kept up to date)."""
@@ -137,6 +138,7 @@ class DocumentSession(QObject):
         self.document = document
         self.sentences = SentenceIndex(document.text)
         self._annotations = {a.id: a for a in self.store.annotations(document_id)}
+        self._spans = SpanIndex(map(reading_order, self._annotations.values()))
         self._tag_counts = Counter(t for a in self._annotations.values() for t in a.tag_ids)
         self._review_count = sum(1 for a in self._annotations.values() if a.needs_attention)
         self.store.remember_opened(document_id)
@@ -149,6 +151,7 @@ class DocumentSession(QObject):
         self.document = None
         self.sentences = None
         self._annotations = {}
+        self._spans = SpanIndex()
         self._tag_counts = Counter()
         self._review_count = 0
         self.documentClosed.emit()
@@ -242,7 +245,9 @@ class DocumentSession(QObject):
         shown = self._prepare(document_id, follow)
         record = self.store.delete_annotation(annotation_id)
         log.info("annotation %d deleted", annotation_id)
-        if shown and self._annotations.pop(annotation_id, None) is not None:
+        removed = self._annotations.pop(annotation_id, None) if shown else None
+        if removed is not None:
+            self._spans.remove(reading_order(removed))
             self._count(record, -1)
             self.annotationRemoved.emit(record)
         self.annotationStored.emit(record, None)
@@ -315,6 +320,7 @@ class DocumentSession(QObject):
     def _added(self, record: AnnotationRecord, shown: bool) -> None:
         if shown:
             self._annotations[record.id] = record
+            self._spans.add(reading_order(record))
             self._count(record, +1)
             self.annotationAdded.emit(record)
         self.annotationStored.emit(None, record)
@@ -330,7 +336,9 @@ class DocumentSession(QObject):
         old = self._annotations.get(new.id)
         self._annotations[new.id] = new
         if old is not None:
+            self._spans.remove(reading_order(old))
             self._count(old, -1)
+        self._spans.add(reading_order(new))
         self._count(new, +1)
         if old is not None:
             self.annotationUpdated.emit(old, new)
