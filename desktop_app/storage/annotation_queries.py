@@ -10,6 +10,7 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import String, delete, func, insert, select, type_coerce, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from desktop_app.core.anchors import Anchor
@@ -284,7 +285,9 @@ class AnnotationQueries(StoreBase):
         with Session(self.engine) as session:
             return self._annotation_record(session, annotation_id)
 
-    def _annotation_record(self, session: Session, annotation_id: int) -> AnnotationRecord:
+    def _annotation_record(
+        self, session: Session | Connection, annotation_id: int
+    ) -> AnnotationRecord:
         row = session.execute(select(*_COLUMNS).where(Annotation.id == annotation_id)).first()
         if row is None:
             raise NotFoundError(f"There is no annotation {annotation_id} in this library.")
@@ -427,15 +430,31 @@ class AnnotationQueries(StoreBase):
             return self._annotation_record(session, record.id)
 
     def set_annotation_tags(self, annotation_id: int, tag_ids: Sequence[int]) -> AnnotationRecord:
-        """Replace an annotation's tags."""
-        with Session(self.engine) as session, session.begin():
-            annotation = session.get(Annotation, annotation_id)
-            if annotation is None:
+        """Replace an annotation's tags.
+
+        Written with Core statements in one transaction rather than an ORM load, a collection
+        diff and a flush: this is what every tag key press waits on.
+        """
+        wanted = list(dict.fromkeys(tag_ids))
+        with self.engine.begin() as connection:
+            known = set(connection.scalars(select(Tag.id).where(Tag.id.in_(wanted))))
+            missing = [t for t in wanted if t not in known]
+            if missing:
+                raise NotFoundError(f"There is no tag {missing[0]} in this library.")
+            touched = connection.execute(
+                update(Annotation).where(Annotation.id == annotation_id).values(updated=utc_now())
+            )
+            if touched.rowcount == 0:
                 raise NotFoundError(f"There is no annotation {annotation_id} in this library.")
-            annotation.tags = tags_by_id(session, tag_ids)
-            annotation.updated = utc_now()
-            session.flush()
-            return self._annotation_record(session, annotation_id)
+            connection.execute(
+                delete(annotation_tags).where(annotation_tags.c.annotation_id == annotation_id)
+            )
+            if wanted:
+                connection.execute(
+                    insert(annotation_tags),
+                    [{"annotation_id": annotation_id, "tag_id": tag_id} for tag_id in wanted],
+                )
+            return self._annotation_record(connection, annotation_id)
 
     def set_note(self, annotation_id: int, note: str) -> AnnotationRecord:
         """Replace an annotation's note."""
