@@ -9,7 +9,7 @@ memory; empty rows cost neither.
 
 The list follows the C++ rows exactly: it changes in the model's own `rowsInserted` and
 `rowsRemoved` handlers, connected before any view's, so every other listener (the selection
-model moving the current row, the review filter) reads the rows as Qt numbers them.
+model moving the current row, the count in the panel) reads the rows as Qt numbers them.
 
 Changes arrive one at a time from DocumentSession; rows are inserted, removed and updated
 individually (never a reset), so the selection and scroll position survive every edit.
@@ -41,6 +41,7 @@ _ROW_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _EDIT = Qt.ItemDataRole.EditRole
 _SPOKEN = Qt.ItemDataRole.AccessibleTextRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 
 class AnnotationListModel(QStandardItemModel):
@@ -76,9 +77,11 @@ class AnnotationListModel(QStandardItemModel):
 
     def set_annotations(self, annotations: Sequence[AnnotationRecord]) -> None:
         """Show a newly opened document's annotations."""
-        self.clear()  # a reset: the views drop rows, selection and scroll position
-        self._records, self._keys, self._key_of = [], [], {}
-        self.setColumnCount(1)
+        # A reset: the views drop rows, selection and scroll position. Not clear(), which
+        # reports every row's removal one by one (10,000 signals to every listener).
+        self.beginResetModel()
+        self.removeRows(0, self.rowCount())  # one rowsRemoved: the handler empties the lists
+        self.endResetModel()
         kept = annotations if self._keep is None else [a for a in annotations if self._keep(a)]
         self._insert(0, sorted(kept, key=reading_order))
 
@@ -89,7 +92,10 @@ class AnnotationListModel(QStandardItemModel):
 
     def _on_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         records, self._incoming = self._incoming, []
-        assert len(records) == last - first + 1, "rows are inserted only through _insert"
+        if len(records) != last - first + 1:
+            # Rows added behind _insert's back (insertRow, appendRow, setItem) have no record:
+            # a bug in the caller, which data() would answer with None and a delegate trip on.
+            raise RuntimeError("annotation rows are added only through add() and set_annotations()")
         keys = [reading_order(r) for r in records]
         self._records[first:first] = records
         self._keys[first:first] = keys
@@ -113,6 +119,8 @@ class AnnotationListModel(QStandardItemModel):
             return record
         if role == AnnotationRole.Status:
             return record.anchor_status
+        if role == _TOOLTIP:
+            return record.note or record.exact
         if role == _SPOKEN:
             names = ", ".join(t.name for t in self.tags_of(record))
             return f"{names or 'untagged'}: {record.exact}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -14,13 +13,11 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QToolTip,
 )
 
 from desktop_app.core.highlight_layers import composite
@@ -108,9 +105,8 @@ class AnnotationDelegate(QStyledItemDelegate):
     """An annotation card: tag colours down the left, two lines of quote, then tags and note.
 
     Every card has the same height, so the list can use uniform item sizes and lay out
-    10,000 annotations without asking for 10,000 size hints on every change. The tags, the
-    note and the tooltip come from the row's record when it is painted or hovered (the model
-    stores as little as it can per row).
+    10,000 annotations without asking for 10,000 size hints on every change. The tags and the
+    note come from the row's record when it is painted.
     """
 
     QUOTE_LINES = 2
@@ -120,20 +116,6 @@ class AnnotationDelegate(QStyledItemDelegate):
     ) -> None:
         super().__init__(parent)
         self._tags_of = tags_of
-
-    def helpEvent(
-        self,
-        event: QHelpEvent,
-        view: QAbstractItemView,
-        option: QStyleOptionViewItem,
-        index: Index,
-    ) -> bool:
-        """The card's tooltip: its note, or its whole quote when it has none."""
-        record: AnnotationRecord | None = index.data(AnnotationRole.Record)
-        if event.type() != QEvent.Type.ToolTip or record is None:
-            return super().helpEvent(event, view, option, index)
-        QToolTip.showText(event.globalPos(), record.note or record.exact, view)
-        return True
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         line = QFontMetrics(option.font).lineSpacing()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app.core.records import AnnotationRecord, TagRecord
@@ -68,3 +69,24 @@ def test_a_kept_list_takes_in_and_lets_go_as_records_change(qtmodeltester) -> No
     review.update(settled, replace(settled, anchor_status="orphaned"))
     assert shown(review) == [1]
     assert review.index(0, 0).data(AnnotationRole.Status) == "orphaned"
+
+
+def test_a_card_tooltip_is_its_note_or_its_quote_and_a_reset_is_one_signal(qtbot) -> None:
+    model = AnnotationListModel(lambda _tag: None)
+    noted = replace(record(1, 10), note="Check the agenda.")
+    model.set_annotations([noted, record(2, 20)])
+    tips = [model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole) for row in range(2)]
+    assert tips == ["Check the agenda.", "quote 2"]
+    removed: list[tuple[int, int]] = []
+    model.rowsRemoved.connect(lambda _parent, first, last: removed.append((first, last)))
+    with qtbot.waitSignal(model.modelReset, timeout=1000):
+        model.set_annotations([record(3, 30)])
+    assert removed == [(0, 1)]  # not one signal per row, as QStandardItemModel.clear() sends
+    assert shown(model) == [3]
+
+
+def test_rows_added_behind_the_models_back_are_refused() -> None:
+    model = AnnotationListModel(lambda _tag: None)
+    model.set_annotations([record(1, 10)])
+    with pytest.raises(RuntimeError, match="only through"):
+        model._on_rows_inserted(model.index(-1, 0), 0, 0)  # as if insertRow(0) had run
