@@ -436,16 +436,16 @@ class AnnotationQueries(StoreBase):
         diff and a flush: this is what every tag key press waits on.
         """
         wanted = list(dict.fromkeys(tag_ids))
-        with self.engine.begin() as connection:
-            known = set(connection.scalars(select(Tag.id).where(Tag.id.in_(wanted))))
-            missing = [t for t in wanted if t not in known]
-            if missing:
-                raise NotFoundError(f"There is no tag {missing[0]} in this library.")
+        with self.engine.begin() as connection:  # raising rolls the update back
             touched = connection.execute(
                 update(Annotation).where(Annotation.id == annotation_id).values(updated=utc_now())
             )
             if touched.rowcount == 0:
                 raise NotFoundError(f"There is no annotation {annotation_id} in this library.")
+            known = set(connection.scalars(select(Tag.id).where(Tag.id.in_(wanted))))
+            missing = [t for t in wanted if t not in known]
+            if missing:
+                raise NotFoundError(f"There is no tag {missing[0]} in this library.")
             connection.execute(
                 delete(annotation_tags).where(annotation_tags.c.annotation_id == annotation_id)
             )
