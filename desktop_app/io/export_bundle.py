@@ -7,20 +7,15 @@ built by hand and run on a worker thread. `collect_bundle` reads one from the li
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord
+from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord, reading_order
 
 if TYPE_CHECKING:
     from desktop_app.storage.library_store import LibraryStore
-
-
-# The sort key of reading order: by start, then end, then id (C, not a lambda per record).
-reading_order: Callable[[AnnotationRecord], tuple[int, int, int]] = attrgetter("start", "end", "id")
 
 
 @dataclass(frozen=True, slots=True)

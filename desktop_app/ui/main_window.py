@@ -86,7 +86,8 @@ class MainWindow(QMainWindow):
         self.library_panel = LibraryPanel(self.library_model)
         self.analysis = AnalysisLauncher(self.show_error, self._on_analysis_exported, self)
         # The status bar's progress strips (import_progress, carry_progress) are hidden until
-        # work starts, and built then.
+        # work starts; they are built when first asked for, after the first paint (the import
+        # controller asks for its strip as the library opens).
         self._import_progress: ImportProgress | None = None
         self._carry_progress: ImportProgress | None = None
 
