@@ -11,17 +11,32 @@ resumed afterwards; anything cyclic made meanwhile is collected at its next run 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+# The collector is one switch for the whole process, and a document can open on the GUI thread
+# while an export renders on a worker: pauses are counted, and the first one to start
+# remembers whether the collector was on, for the last one to end to put back.
+_lock = threading.Lock()
+_pauses = 0
+_was_enabled = False
 
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Run the block with the cycle collector off; nested uses leave it to the outermost."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    """Run the block with the cycle collector off; overlapping pauses (nested, or on other
+    threads) leave it to the last one to end."""
+    global _pauses, _was_enabled
+    with _lock:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _lock:
+            _pauses -= 1
+            if _pauses == 0 and _was_enabled:
+                gc.enable()

@@ -33,3 +33,23 @@ def test_a_pause_inside_a_disabled_collector_leaves_it_disabled() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_overlapping_pauses_on_two_threads_end_with_the_last() -> None:
+    import threading
+
+    inside, release = threading.Event(), threading.Event()
+
+    def worker() -> None:
+        with collector_paused():
+            inside.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=worker)
+    with collector_paused():
+        thread.start()
+        inside.wait(5)
+    assert not gc.isenabled()  # the worker's pause still runs
+    release.set()
+    thread.join(5)
+    assert gc.isenabled()
