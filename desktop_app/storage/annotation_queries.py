@@ -45,21 +45,10 @@ _COLUMNS = (
 )
 
 
-_KEYS = tuple(column.key for column in _COLUMNS)
-
-
-def _record(row: Any, tag_ids: Sequence[int]) -> AnnotationRecord:
-    """A record from a row of _COLUMNS (whose keys are AnnotationRecord's field names).
-
-    Zipped with the keys rather than read through `row._mapping`, which builds a mapping
-    object per row: a third of the time of loading 10,000 annotations.
-    """
-    return AnnotationRecord(**dict(zip(_KEYS, row, strict=True)), tag_ids=tuple(tag_ids))
-
-
-# _COLUMNS with the two timestamps read as SQLite stores them (ISO text). Bulk reads parse them
-# with `datetime.fromisoformat`, in C: SQLAlchemy's DateTime processing plus UtcDateTime's
-# `replace` cost 0.15 s per 10,000 annotations, a third of opening a large document.
+# _COLUMNS with the two timestamps read as SQLite stores them (ISO text). Every read of records
+# (one or 10,000, through _bulk_records) parses them with `datetime.fromisoformat`, in C:
+# SQLAlchemy's DateTime processing plus UtcDateTime's `replace` cost 0.15 s per 10,000
+# annotations, a third of opening a large document.
 _BULK_COLUMNS = tuple(
     type_coerce(column, String).label(column.key)
     if column.key in ("created", "updated")
@@ -84,9 +73,9 @@ def _bulk_records(rows: Iterable[Any], links: Iterable[Any]) -> list[AnnotationR
     """Records from rows of _BULK_COLUMNS and (annotation id, tag id) links in tag order.
 
     Each row is unpacked by name rather than zipped into a dict of keyword arguments, which
-    cost as much as the query (tests/storage/test_library_store.py checks that bulk and single
-    reads agree field for field). `rows` may be a live result: rows are consumed one at a
-    time, so the whole batch is never held twice. The few values that repeat (status, method,
+    cost as much as the query. Single reads come through here too, so there is one builder.
+    `rows` may be a live result: rows are consumed one at a time, so the whole batch is never
+    held twice. The few values that repeat (status, method,
     stance, speaker; an unchanged `updated`) are shared between records rather than copied:
     10,000 records are 10 MiB, and opening a document holds them all.
     """
@@ -288,16 +277,16 @@ class AnnotationQueries(StoreBase):
     def _annotation_record(
         self, session: Session | Connection, annotation_id: int
     ) -> AnnotationRecord:
-        row = session.execute(select(*_COLUMNS).where(Annotation.id == annotation_id)).first()
+        row = session.execute(select(*_BULK_COLUMNS).where(Annotation.id == annotation_id)).first()
         if row is None:
             raise NotFoundError(f"There is no annotation {annotation_id} in this library.")
-        tag_ids = session.scalars(
-            select(annotation_tags.c.tag_id)
+        links = session.execute(
+            select(annotation_tags.c.annotation_id, annotation_tags.c.tag_id)
             .join(Tag, Tag.id == annotation_tags.c.tag_id)
             .where(annotation_tags.c.annotation_id == annotation_id)
             .order_by(Tag.position)
         ).all()
-        return _record(row, tag_ids)
+        return _bulk_records([row], links)[0]
 
     def create_annotation(
         self, document_id: int, anchor: Anchor, tag_ids: Sequence[int], note: str = ""

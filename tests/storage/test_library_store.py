@@ -316,8 +316,8 @@ def test_remember_opened_sets_the_start_document_and_the_recent_order(
 def test_bulk_reads_agree_field_for_field_with_single_reads(
     store: LibraryStore, clock: list[datetime]
 ) -> None:
-    """`annotations` and `all_annotations` build records positionally from raw rows; each
-    must equal what the one-at-a-time read (through SQLAlchemy's types) gives."""
+    """Both bulk reads and the single read give every field as it was written: timestamps
+    with and without a fraction, claim fields, tags in codebook order."""
     document = store.add_document("Fields", "f.txt", "One claim. Two claims. Three 🎌 claims.")
     tags = tag_ids_by_name(store)
     # A timestamp on a whole second is stored without a fraction: both forms must parse.
