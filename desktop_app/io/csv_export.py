@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
 
 from desktop_app.core.records import AnnotationRecord, TagRecord
 from desktop_app.io.export_bundle import ExportBundle, reading_order
@@ -94,7 +93,6 @@ class _RowCells:
         self._tags_by_id = tags_by_id
         self._guard = guard
         self._tag_cells: dict[tuple[int, ...], tuple[str, str]] = {}
-        self._times: dict[datetime, str] = {}
 
     def row(self, document_id: int, title: str, annotation: AnnotationRecord) -> list[str | int]:
         """One annotation's cells, user text passed through the guard (`title` already is)."""
@@ -114,8 +112,8 @@ class _RowCells:
             guard(annotation.speaker),
             "" if checkworthiness is None else checkworthiness,
             annotation.anchor_status,
-            self._time(annotation.created),
-            self._time(annotation.updated),
+            utc_timestamp(annotation.created),
+            utc_timestamp(annotation.updated),
         ]
 
     def _tags(self, tag_ids: tuple[int, ...]) -> tuple[str, str]:
@@ -131,13 +129,6 @@ class _RowCells:
                 self._guard(TAG_SEPARATOR.join(paths)),
             )
         return cells
-
-    def _time(self, moment: datetime) -> str:
-        """`utc_timestamp(moment)`, remembered: annotations made together share their times."""
-        stamp = self._times.get(moment)
-        if stamp is None:
-            stamp = self._times[moment] = utc_timestamp(moment)
-        return stamp
 
 
 def _tags_of(tag_ids: Iterable[int], tags_by_id: Mapping[int, TagRecord]) -> list[TagRecord]:

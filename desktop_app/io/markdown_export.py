@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import quote
 
@@ -65,10 +66,13 @@ def export_markdown(
     return "\n\n".join(blocks) + "\n"
 
 
+@lru_cache(maxsize=4096)
 def utc_timestamp(moment: datetime) -> str:
     """ISO-8601 in UTC with a `Z`, to the second (e.g. `2026-11-25T10:00:00Z`).
 
     A naive datetime is refused, as in storage: guessing its zone would silently shift the time.
+    Remembered: the CSV and REFI exports ask for 20,000 of them, and annotations made together
+    share their times.
     """
     if moment.tzinfo is None:
         raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")

@@ -305,7 +305,6 @@ class _SelectionWriter:
         self._losses = losses
         self._known = {tag.id: tag for tag in tags}
         self._targets: dict[tuple[int, ...], tuple[str, ...]] = {}
-        self._times: dict[datetime, str] = {}
 
     def take(self) -> bytes:
         """The selections written since the last call, as UTF-8."""
@@ -318,10 +317,10 @@ class _SelectionWriter:
         losses = self._losses
         user = self._user
         guid = selection_guid(annotation)
-        created = self._time(annotation.created)
+        created = utc_timestamp(annotation.created)
         name = _xml_attribute(losses.xml_safe(_selection_name(annotation.exact)))
         modified = (
-            f' modifyingUser="{user}" modifiedDateTime="{self._time(annotation.updated)}"'
+            f' modifyingUser="{user}" modifiedDateTime="{utc_timestamp(annotation.updated)}"'
             if annotation.updated != annotation.created
             else ""
         )
@@ -355,13 +354,6 @@ class _SelectionWriter:
             tags = sorted({known[i] for i in tag_ids if i in known}, key=_panel_order)
             targets = self._targets[tag_ids] = tuple(code_guid(tag.name) for tag in tags)
         return targets
-
-    def _time(self, moment: datetime) -> str:
-        """`utc_timestamp(moment)`, remembered: annotations made together share their times."""
-        stamp = self._times.get(moment)
-        if stamp is None:
-            stamp = self._times[moment] = utc_timestamp(moment)
-        return stamp
 
 
 def _xml_attribute(value: str) -> str:
