@@ -11,7 +11,6 @@ since the last backup) and after each stretch of changes (see storage.backups.Ba
 
 from __future__ import annotations
 
-import linecache
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -143,7 +142,6 @@ class ClaimmarkApplication(QObject):
             self._give_up(str(error))
             return
         self.store = store
-        _forget_import_sources()  # before the first document: its records reuse the memory
         self.session = DocumentSession(store, self)
         limit = int(self.window.settings.import_limit_mb * 1024 * 1024)
         self.imports = ImportController(store, self.window.import_progress, self, limit)
@@ -388,18 +386,6 @@ class ClaimmarkApplication(QObject):
         self.window.analysis.wait()
         if self.store is not None:
             self.store.close()
-
-
-def _forget_import_sources() -> None:
-    """Drop the source text PySide6 had read of every module imported after it.
-
-    PySide6's import hook (it serves `from __feature__ import ...`) calls `inspect.getsource`
-    on each module imported after PySide6, to look for the word "PySide6", and `linecache`
-    keeps every file so read. Opening the library imports SQLAlchemy: 7.7 MB of its source
-    (14 MiB resident) stayed in memory for nothing. linecache reads a file again if a
-    traceback ever needs it.
-    """
-    linecache.clearcache()
 
 
 class _BackupRun(QThread):

@@ -105,17 +105,3 @@ def test_nothing_hidden_is_imported_before_the_window_shows(
     loaded = ast.literal_eval(run_python(AT_SHOW, "--db", str(library_path)))
     assert "desktop_app.ui.main_window" in loaded
     assert present(HIDDEN_AT_START, loaded) == []
-
-
-def test_opening_the_library_drops_the_sources_pyside_read(launch) -> None:
-    """PySide6's import hook reads the source of every module imported after it, and
-    linecache kept SQLAlchemy's 7.7 MB of it; the window lets it go once the library is open."""
-    import linecache
-
-    import sqlalchemy
-
-    source_file = sqlalchemy.__file__
-    assert source_file is not None
-    assert linecache.getlines(source_file)  # cached, as the hook leaves it
-    launch()
-    assert source_file not in linecache.cache
