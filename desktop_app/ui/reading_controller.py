@@ -98,7 +98,7 @@ class ReadingController(QObject):
         session.annotationRemoved.connect(self.on_annotation_removed)
         session.annotationUpdated.connect(self.on_annotation_updated)
         session.tagsChanged.connect(self.on_tags_changed)
-        session.documentClosing.connect(self.save_reading_position)
+        session.documentClosing.connect(self.on_document_closing)
         session.documentClosed.connect(self.on_document_closed)
         session.documentRetitled.connect(self.on_document_retitled)
         if session.document is not None:
@@ -159,6 +159,13 @@ class ReadingController(QObject):
         self._set_focus(None, None)
         self.reader.move_to_start()
         self._restore_reading_position(document.id)
+
+    def on_document_closing(self, document_id: int) -> None:
+        """Remember where the reader was, then let the lists drop the old records before the
+        next document's load (the session does the same with its own)."""
+        self.save_reading_position(document_id)
+        for model in (self.annotation_model, self.review_model):
+            model.set_annotations([])
 
     def save_reading_position(self, document_id: int | None = None) -> None:
         """Remember where the reader is in the open document (before switching or quitting)."""
