@@ -208,11 +208,30 @@ class ArticleView(QTextBrowser):
         cursor.mergeCharFormat(char_format)
         cursor.mergeBlockFormat(block_format)
 
+    @property
+    def text(self) -> str:
+        """The article's plain text as shown (empty for a placeholder)."""
+        return self._content[2]
+
     def shows(
         self, title: str, byline: str, text: str, blocks: Sequence[tuple[int, int, str]] = ()
     ) -> bool:
         """True when the reader already shows exactly this (the start-up preview, say)."""
         return self._content == (title, byline, text, tuple(blocks)) and self._document is not None
+
+    def keep_if_shown(
+        self, title: str, byline: str, text: str, blocks: Sequence[tuple[int, int, str]] = ()
+    ) -> bool:
+        """`shows`, and when it does, hold the caller's copy of the text from now on.
+
+        The start-up preview reads the article with plain sqlite3 and the library reads it
+        again: without this the reader kept the preview's copy, a second 2 MB string for a
+        long article, for as long as it stayed open.
+        """
+        if not self.shows(title, byline, text, blocks):
+            return False
+        self._content = (title, byline, text, tuple(blocks))
+        return True
 
     def refresh_layers(self, layers: Iterable[Layer], start: int, end: int) -> None:
         """Redraw the highlights on `[start, end)` from `layers` (every layer overlapping it)."""

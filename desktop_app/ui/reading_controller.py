@@ -141,7 +141,7 @@ class ReadingController(QObject):
         document = self.session.document
         annotations = self.session.annotations()
         shown = (document.title, document.byline, document.text, document.blocks)
-        if self.reader.shows(*shown):
+        if self.reader.keep_if_shown(*shown):
             self.reader.refresh_layers(self._layers(annotations), 0, len(document.text))
         else:
             self.reader.show_document(

@@ -53,6 +53,8 @@ def test_restart_shows_the_same_annotations_and_document(launch, qtbot, tmp_path
     assert second.window.reader.shows(
         document.title, document.byline, document.text, document.blocks
     )
+    # The start-up preview read the text too; the reader now holds the library's copy only.
+    assert second.window.reader.text is document.text
 
 
 def test_window_geometry_and_zoom_are_remembered(launch, qtbot, tmp_path):
