@@ -126,13 +126,20 @@ class DocumentSession(QObject):
 
     # -- opening -------------------------------------------------------------------------------
 
-    def open_document(self, document_id: int) -> None:
-        """Make `document_id` the open document and load its annotations."""
-        with collector_paused():  # tens of thousands of acyclic objects: see core/collector
-            self._open_document(document_id)
+    def open_document(self, document_id: int, *, known_text: str | None = None) -> None:
+        """Make `document_id` the open document and load its annotations.
 
-    def _open_document(self, document_id: int) -> None:
-        document = self.store.document(document_id)
+        `known_text` is the text the window shows already (its start-up preview): when it is
+        this document's, it is used instead of a second copy read from the library. Opening
+        the open document again reuses its text the same way.
+        """
+        if known_text is None and self.document is not None and self.document.id == document_id:
+            known_text = self.document.text
+        with collector_paused():  # tens of thousands of acyclic objects: see core/collector
+            self._open_document(document_id, known_text)
+
+    def _open_document(self, document_id: int, known_text: str | None) -> None:
+        document = self.store.document(document_id, known_text=known_text)
         if self.document is not None:
             self.documentClosing.emit(self.document.id)
             # Let the old document's records go before the new ones load: otherwise both sets

@@ -75,13 +75,19 @@ def _bulk_records(rows: Iterable[Any], links: Iterable[Any]) -> list[AnnotationR
     Each row is unpacked by name rather than zipped into a dict of keyword arguments, which
     cost as much as the query. Single reads come through here too, so there is one builder.
     `rows` may be a live result: rows are consumed one at a time, so the whole batch is never
-    held twice. The few values that repeat (status, method,
-    stance, speaker; an unchanged `updated`) are shared between records rather than copied:
+    held twice. The few values that repeat (status, method, stance, speaker, the tag
+    combinations; an unchanged `updated`) are shared between records rather than copied:
     10,000 records are 10 MiB, and opening a document holds them all.
     """
-    tags_of: dict[int, list[int]] = {}
+    tag_lists: dict[int, list[int]] = {}
     for annotation_id, tag_id in links:
-        tags_of.setdefault(annotation_id, []).append(tag_id)
+        tag_lists.setdefault(annotation_id, []).append(tag_id)
+    combinations: dict[tuple[int, ...], tuple[int, ...]] = {}
+    tags_of: dict[int, tuple[int, ...]] = {}
+    for annotation_id, tag_list in tag_lists.items():
+        tag_ids = tuple(tag_list)
+        tags_of[annotation_id] = combinations.setdefault(tag_ids, tag_ids)
+    del tag_lists
     no_tags: tuple[int, ...] = ()
     shared: dict[str, str] = {}
     share = shared.setdefault
@@ -108,7 +114,6 @@ def _bulk_records(rows: Iterable[Any], links: Iterable[Any]) -> list[AnnotationR
             speaker,
             checkworthiness,
         ) = row
-        tag_ids = tags_of.get(id_)
         created = _stored_utc(created_text)
         records.append(
             AnnotationRecord(
@@ -121,7 +126,7 @@ def _bulk_records(rows: Iterable[Any], links: Iterable[Any]) -> list[AnnotationR
                 prefix=prefix,
                 suffix=suffix,
                 note=note,
-                tag_ids=tuple(tag_ids) if tag_ids else no_tags,
+                tag_ids=tags_of.get(id_, no_tags),
                 created=created,
                 updated=created if updated_text == created_text else _stored_utc(updated_text),
                 anchor_status=share(anchor_status, anchor_status),

@@ -6,7 +6,8 @@ import json
 from collections.abc import Sequence
 
 from sqlalchemy import and_, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.interfaces import ORMOption
 
 from desktop_app.core.records import ANCHOR_OK, DocumentRecord, DocumentSummary
 from desktop_app.core.text_normalise import normalise_text
@@ -17,8 +18,8 @@ from desktop_app.storage.store_base import StoreBase, text_digest
 Blocks = Sequence[tuple[int, int, str]]
 
 
-def document_record(document: Document) -> DocumentRecord:
-    """The plain record of a Document row."""
+def document_record(document: Document, text: str | None = None) -> DocumentRecord:
+    """The plain record of a Document row (with `text` in place of the row's, when given)."""
     blocks = tuple(
         (int(a), int(b), str(kind)) for a, b, kind in json.loads(document.blocks or "[]")
     )
@@ -27,7 +28,7 @@ def document_record(document: Document) -> DocumentRecord:
         id=document.id,
         title=document.title,
         source=document.source,
-        text=document.text,
+        text=document.text if text is None else text,
         imported_at=document.imported_at,
         format=document.format,
         encoding=document.encoding,
@@ -42,9 +43,11 @@ def document_record(document: Document) -> DocumentRecord:
     )
 
 
-def live_document(session: Session, document_id: int) -> Document:
+def live_document(
+    session: Session, document_id: int, options: Sequence[ORMOption] = ()
+) -> Document:
     """The document row, or NotFoundError when there is none or it was deleted."""
-    document = session.get(Document, document_id)
+    document = session.get(Document, document_id, options=options)
     if document is None or document.deleted_at is not None:
         raise NotFoundError(f"There is no document {document_id} in this library.")
     return document
@@ -162,10 +165,21 @@ class DocumentQueries(StoreBase):
             or (key and " ".join(d.title.split()).casefold() == key)
         ]
 
-    def document(self, document_id: int) -> DocumentRecord:
-        """The document with its full text, or NotFoundError (also for a deleted one)."""
+    def document(self, document_id: int, *, known_text: str | None = None) -> DocumentRecord:
+        """The document with its full text, or NotFoundError (also for a deleted one).
+
+        `known_text` is a text the caller holds already (the window's start-up preview, or
+        the document open now). When its digest is the stored one, the record carries that
+        very string and the stored copy is not read: a 2 MB article is not held twice while
+        it opens again.
+        """
         with Session(self.engine) as session:
-            return document_record(self._live(session, document_id))
+            if known_text is None:
+                return document_record(live_document(session, document_id))
+            document = live_document(session, document_id, [defer(Document.text)])
+            if document.text_sha256 == text_digest(known_text):
+                return document_record(document, known_text)
+            return document_record(document)  # reads the deferred text
 
     def documents(self, *, all_versions: bool = False) -> list[DocumentSummary]:
         """The library, oldest first, without texts: by default one row per article (its

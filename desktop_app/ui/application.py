@@ -148,7 +148,9 @@ class ClaimmarkApplication(QObject):
         self.imports.finished.connect(self.on_import_finished)
         self.versions = VersionController(self.window, self.session)
         if file is None or (store.setting(LAST_DOCUMENT_KEY) is not None and store.documents()):
-            self.session.open_document(start_document(store))
+            # The preview's text, if it is this document's, is not read a second time.
+            shown = self.window.reader.text or None
+            self.session.open_document(start_document(store), known_text=shown)
         self.window.attach_session(self.session)
         if self.session.document is None:
             self.window.show_placeholder(EMPTY_LIBRARY)

@@ -337,6 +337,32 @@ def test_bulk_reads_agree_field_for_field_with_single_reads(
     assert single[1].tag_ids == (tags["trade"], tags["security"])  # codebook order
 
 
+def test_a_bulk_read_shares_each_tag_combination_and_the_document_text_it_is_given(
+    store: LibraryStore,
+) -> None:
+    """Memory for a 10,000-annotation article: one tuple per tag combination, and reopening
+    a document reuses the text the caller holds instead of reading a second copy."""
+    text = "One claim. Two claims. Three claims. Four claims."
+    document = store.add_document("Shared", "s.txt", text)
+    tags = tag_ids_by_name(store)
+    for phrase, tag_ids in [
+        ("One claim.", [tags["trade"], tags["security"]]),
+        ("Two claims.", [tags["trade"], tags["security"]]),
+        ("Three claims.", [tags["trade"]]),
+        ("Four claims.", [tags["trade"]]),
+    ]:
+        store.create_annotation(document.id, span_of(text, phrase), tag_ids)
+    first, second, third, fourth = store.annotations(document.id)
+    assert first.tag_ids == second.tag_ids and first.tag_ids is second.tag_ids
+    assert third.tag_ids is fourth.tag_ids and third.tag_ids is not first.tag_ids
+
+    held = "".join(["One claim. Two claims.", " Three claims. Four claims."])  # a copy
+    assert held is not text
+    assert store.document(document.id, known_text=held).text is held
+    other = store.document(document.id, known_text="Some other text.")
+    assert other.text == text
+
+
 def test_delete_then_restore_brings_back_the_identical_annotation(
     store: LibraryStore, sample_text: str
 ) -> None:

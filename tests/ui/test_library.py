@@ -346,8 +346,10 @@ def test_the_old_documents_records_are_let_go_before_the_next_ones_load(
         return read_annotations(document_id)
 
     monkeypatch.setattr(store, "annotations", spy)
+    text_before = app.session.document.text
     app.session.open_document(first_id)  # the same article again (the window skips that)
     assert held_while_loading == [(0, 0, 0)]
+    assert app.session.document.text is text_before  # not read a second time
     assert len(app.session.annotations()) == 3
     assert window.side_panel.annotation_model.rowCount() == 3
     monkeypatch.setattr(store, "annotations", read_annotations)
