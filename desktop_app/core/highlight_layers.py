@@ -57,7 +57,11 @@ def layer_runs(
         )
         for layer in layers
     )
-    return [Run(a, b, colours) for a, b, colours in covering_runs(spans)]
+    # Few distinct colour stacks make up thousands of runs: each is kept once.
+    stacks: dict[tuple[str, ...], tuple[str, ...]] = {}
+    return [
+        Run(a, b, stacks.setdefault(colours, colours)) for a, b, colours in covering_runs(spans)
+    ]
 
 
 def covering_runs(

@@ -436,6 +436,8 @@ def test_fresh_connections_use_wal_and_enforce_foreign_keys(store: LibraryStore)
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        # A small page cache (a negative size is KiB): the default 2 MiB held pages read once.
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -512
     # Foreign keys are a per-connection setting: a plain connection does not have them.
     assert raw_rows(store.path, "PRAGMA foreign_keys") == [(0,)]
 
