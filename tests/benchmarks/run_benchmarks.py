@@ -123,10 +123,18 @@ def tagging_latency() -> Result:
 
 
 def peak_memory_2mb_10k() -> Result:
-    app, bare = memory_bench.measure()
+    """The worse of the two ways to the article: opened from another, or shown at start."""
+    medians = memory_bench.measure()
+    bare = medians["bare"]
+    worse = max(("opened", "restarted"), key=medians.__getitem__)
+    app = medians[worse]
     ratio = app / bare
+    other = "restarted" if worse == "opened" else "opened"
     return Result(
-        "peak_memory_2mb_10k", f"{app:.0f} MiB ({ratio:.1f}× bare)", "<= 2× bare Qt", ratio <= 2
+        "peak_memory_2mb_10k",
+        f"{app:.0f} MiB {worse} ({ratio:.2f}× bare {bare:.0f}; {other} {medians[other]:.0f})",
+        "<= 2× bare Qt",
+        ratio <= 2,
     )
 
 
