@@ -47,7 +47,6 @@ def main(argv: list[str] | None = None) -> int:
 def run_window(file: Path | None, database: Path | None) -> int:
     """Show the window and run the event loop until it is closed."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.paths import default_database_path, settings_path
@@ -72,12 +71,16 @@ def run_window(file: Path | None, database: Path | None) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
-    app.setWindowIcon(QIcon(str(resource_path("icon.svg"))))
     claimmark = ClaimmarkApplication(library, settings_path())
     claimmark.start(file)
-    # Neither the log file nor the hand-over socket is needed to show the article. The window
-    # is mapped inside start(), so even importing the logging code waits until after it.
+    # Neither the icon, the log file nor the hand-over socket is needed to show the article.
+    # The window is mapped inside start(), so all of them wait until after it: loading the
+    # SVG icon alone took 9 ms, and a window's icon can change once it is shown.
+    from PySide6.QtGui import QIcon
+
     from desktop_app.diagnostics import install_excepthook, start_logging
+
+    app.setWindowIcon(QIcon(str(resource_path("icon.svg"))))
     from desktop_app.ui.error_dialog import show_unexpected_error
 
     install_excepthook(show_unexpected_error, start_logging())

@@ -15,7 +15,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
 )
@@ -32,6 +31,11 @@ PAD = 8
 
 def paint_row_background(painter: QPainter, option: QStyleOptionViewItem) -> None:
     """Selection and hover backgrounds shared by the panel's lists."""
+    # Imported on the first paint of a row, not with the window: PySide builds QStyle's
+    # 600 enum members when the class is first imported (7 ms), and the first frame of the
+    # window has no rows to paint.
+    from PySide6.QtWidgets import QStyle
+
     palette = option.palette
     rect = option.rect
     state = option.state
