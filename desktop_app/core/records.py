@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from operator import attrgetter
-from pathlib import PurePath
+
+from desktop_app.core.bylines import byline
 
 STANCES = ("supports", "opposes", "neutral", "unclear")
 
@@ -131,30 +132,6 @@ class AnnotationRecord:
         if self.anchor_status == "orphaned" and self.previous_exact:
             return self.previous_exact
         return self.exact
-
-
-def byline(author: str, site: str, published: str, source: str) -> str:
-    """The line under a title: "By Ana Ruiz · Example Daily · 12 March 2026", or the source."""
-    parts = []
-    if author.strip():
-        parts.append(author if author.lower().startswith("by ") else f"By {author}")
-    if site.strip():
-        parts.append(site)
-    if published.strip():
-        parts.append(readable_date(published))
-    if parts:
-        return " · ".join(parts)
-    # A file path says little and takes a whole line: its name is enough.
-    return PurePath(source).name if "/" in source or "\\" in source else source
-
-
-def readable_date(iso_date: str) -> str:
-    """ "2026-03-12" as "12 March 2026"; anything else unchanged."""
-    try:
-        moment = date.fromisoformat(iso_date[:10])
-    except ValueError:
-        return iso_date
-    return f"{moment.day} {moment:%B %Y}"
 
 
 # Sort key of annotations in reading order: by start, then end, then age. An attrgetter (C)

@@ -32,6 +32,7 @@ from operator import attrgetter
 import markdown
 import nh3
 
+from desktop_app.core.bylines import readable_date as _readable_date
 from desktop_app.core.highlight_layers import (
     LAYER_OPACITY,
     bands,
@@ -40,7 +41,6 @@ from desktop_app.core.highlight_layers import (
 )
 from desktop_app.core.reading_colours import DARK, LIGHT, UNTAGGED_COLOUR
 from desktop_app.core.records import ANCHOR_OK, AnnotationRecord, DocumentRecord, TagRecord
-from desktop_app.core.records import readable_date as _readable_date
 from desktop_app.io.export_bundle import ExportBundle, reading_order
 from desktop_app.io.markdown_export import (
     PATH_SEPARATOR,

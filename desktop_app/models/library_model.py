@@ -10,7 +10,8 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
-from desktop_app.core.records import DocumentSummary, readable_date
+from desktop_app.core.bylines import readable_date
+from desktop_app.core.records import DocumentSummary
 
 
 class LibraryRole(IntEnum):

@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core.records import byline
+from desktop_app.core.bylines import byline
 from desktop_app.storage.schema_version import HEAD_REVISION, read_only_connection
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.resources import sample_article
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from desktop_app.storage.backups import Backup, BackupPolicy
     from desktop_app.storage.errors import DamagedDatabaseError, LockedDatabaseError
     from desktop_app.storage.library_store import LibraryStore
+    from desktop_app.ui.backup_run import BackupRun
     from desktop_app.ui.import_controller import ImportController, ImportReport
     from desktop_app.ui.recovery_dialog import RecoveryChoice, RecoveryDialog
     from desktop_app.ui.version_controller import VersionController
@@ -80,7 +81,7 @@ class ClaimmarkApplication(QObject):
         self.recovery_dialog: RecoveryDialog | None = None
         self._recovery_note = ""
         self.backup_policy: BackupPolicy | None = None
-        self._backup_run: _BackupRun | None = None
+        self._backup_run: BackupRun | None = None
         self._backup_timer = QTimer(self)
         self._backup_timer.setInterval(BACKUP_CHECK_MS)
         self._backup_timer.timeout.connect(self.back_up_if_due)
@@ -119,6 +120,7 @@ class ClaimmarkApplication(QObject):
 
     def finish_startup(self, file: Path | None = None) -> None:
         """Open (or create) the library, then the last document, and import `file` if named."""
+        self.window.complete()  # the panels, now that the article is on screen
         from desktop_app.models.document_session import DocumentSession
         from desktop_app.storage.backups import library_changed_since_last_backup
         from desktop_app.storage.errors import (
@@ -271,7 +273,9 @@ class ClaimmarkApplication(QObject):
         """Start a backup on its own thread; False when one is already running (or quitting)."""
         if self._backup_run is not None or self.store is None or self._shut_down:
             return False
-        run = _BackupRun(self.database, self.window.settings.backups_kept, self)
+        from desktop_app.ui.backup_run import BackupRun
+
+        run = BackupRun(self.database, self.window.settings.backups_kept, self)
         run.succeeded.connect(self.on_backup_made)
         run.failed.connect(self.on_backup_failed)
         run.finished.connect(run.deleteLater)
@@ -385,45 +389,10 @@ class ClaimmarkApplication(QObject):
             self.imports.shutdown()
         if self.versions is not None:
             self.versions.shutdown()
-        self.window.analysis.wait()
+        if self.window.completed:
+            self.window.analysis.wait()
         if self.store is not None:
             self.store.close()
-
-
-class _BackupRun(QThread):
-    """One backup on a thread of its own, ending when the backup ends.
-
-    Not BackgroundTask: this thread runs no event loop, so waiting for it while quitting
-    (when the GUI thread no longer delivers signals) returns as soon as the copy is done. Its
-    sqlite3 connections are made in run(), on the thread that uses them.
-
-    Signals:
-        succeeded(object): the Backup made (queued to the GUI thread).
-        failed(str): why no backup was made.
-    """
-
-    succeeded = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, library: Path, keep: int, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._library = library
-        self._keep = keep
-
-    def run(self) -> None:
-        from desktop_app.storage.backups import make_backup
-        from desktop_app.storage.errors import BackupError
-
-        try:
-            backup = make_backup(self._library, self._keep)
-        except BackupError as error:
-            self.failed.emit(str(error))
-            return
-        except Exception as error:  # a bug: logged with its traceback, the window carries on
-            log.exception("unexpected error while backing up %s", self._library)
-            self.failed.emit(f"unexpected error ({error}); see the log")
-            return
-        self.succeeded.emit(backup)
 
 
 class _AfterFirstPaint(QObject):

@@ -1,8 +1,11 @@
 """The main window: the reader beside the side panel, the menus, export, zoom and closing.
 
-Only what the first frame shows is built (and imported) before the window appears: the find
-bar, the search dock, the dialogs and the export code load the first time they are asked for,
-so that start-up pays for none of them (see docs/performance.md, startup_warm).
+Only what the first frame shows is built (and imported) before the window appears: the reader
+with the article, the menus and the status bar. The library and side panels, their models and
+the reading controller are built by `complete()` right after the first paint, in places kept
+for them at their restored widths, so nothing moves when they arrive. The find bar, the search
+dock, the dialogs and the export code load the first time they are asked for. See
+docs/performance.md, startup_warm.
 """
 
 from __future__ import annotations
@@ -20,19 +23,20 @@ from PySide6.QtGui import (
     QKeySequence,
     QUndoStack,
 )
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app import APP_NAME
-from desktop_app.models.annotation_list_model import AnnotationListModel
-from desktop_app.models.library_model import LibraryModel
-from desktop_app.models.tag_list_model import TagListModel
-from desktop_app.ui.analysis_launcher import AnalysisLauncher
 from desktop_app.ui.article_view import ArticleView
-from desktop_app.ui.library_panel import LibraryPanel
 from desktop_app.ui.reading_comfort import ReadingComfort
-from desktop_app.ui.reading_controller import STATUS_MS, ReadingController
 from desktop_app.ui.settings import AppSettings
-from desktop_app.ui.side_panel import SidePanel
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
@@ -40,12 +44,23 @@ if TYPE_CHECKING:
     from desktop_app.core.records import AnnotationRecord
     from desktop_app.core.search_hit import SearchHit
     from desktop_app.core.sentences import Sentence
+    from desktop_app.models.annotation_list_model import AnnotationListModel
     from desktop_app.models.document_session import DocumentSession
+    from desktop_app.models.library_model import LibraryModel
+    from desktop_app.models.tag_list_model import TagListModel
+    from desktop_app.ui.analysis_launcher import AnalysisLauncher
     from desktop_app.ui.export_dialog import ExportChoice
     from desktop_app.ui.find_bar import FindBar
     from desktop_app.ui.find_controller import FindController
     from desktop_app.ui.import_controller import ImportProgress
+    from desktop_app.ui.library_panel import LibraryPanel
+    from desktop_app.ui.reading_controller import ReadingController
     from desktop_app.ui.search_dock import SearchDock
+    from desktop_app.ui.side_panel import SidePanel
+
+STATUS_MS = 6000  # how long a status-bar message stays
+LIBRARY_MIN_WIDTH = 200
+SIDE_PANEL_MIN_WIDTH = 260
 
 
 class MainWindow(QMainWindow):
@@ -60,6 +75,15 @@ class MainWindow(QMainWindow):
     openFilesRequested = Signal(object)
     pasteRequested = Signal(object, object)
 
+    # Built by complete(), after the first paint.
+    tag_model: TagListModel
+    annotation_model: AnnotationListModel
+    side_panel: SidePanel
+    controller: ReadingController
+    library_model: LibraryModel
+    library_panel: LibraryPanel
+    analysis: AnalysisLauncher
+
     def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -68,6 +92,7 @@ class MainWindow(QMainWindow):
         self.session: DocumentSession | None = None
         self.last_error: str | None = None
         self.undo_stack = QUndoStack(self)
+        self.completed = False
 
         self.reader = ArticleView()
         self.comfort = ReadingComfort(self.reader, settings, self)
@@ -75,16 +100,6 @@ class MainWindow(QMainWindow):
         self._find_bar: FindBar | None = None
         self._find_controller: FindController | None = None
         self._search_dock: SearchDock | None = None
-        self.tag_model = TagListModel(self)
-        self.annotation_model = AnnotationListModel(lambda tag_id: None, self)
-        self.side_panel = SidePanel(self.tag_model, self.annotation_model)
-        self.controller = ReadingController(
-            self.reader, self.side_panel, self.undo_stack, self.show_status, self
-        )
-        self.annotation_model.set_tag_lookup(self.controller.tag_lookup)
-        self.library_model = LibraryModel(self)
-        self.library_panel = LibraryPanel(self.library_model)
-        self.analysis = AnalysisLauncher(self.show_error, self._on_analysis_exported, self)
         # The status bar's progress strips (import_progress, carry_progress) are hidden until
         # work starts; they are built when first asked for, after the first paint (the import
         # controller asks for its strip as the library opens).
@@ -98,34 +113,77 @@ class MainWindow(QMainWindow):
         self._reading_layout.addWidget(self.reader, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.library_panel)
+        # Places for the library and side panels (see complete()), as wide as they will be.
+        self._library_place = QWidget()
+        self._library_place.setMinimumWidth(LIBRARY_MIN_WIDTH)
+        self._side_place = QWidget()
+        self._side_place.setMinimumWidth(SIDE_PANEL_MIN_WIDTH)
+        self.splitter.addWidget(self._library_place)
         self.splitter.addWidget(reading_area)
-        self.splitter.addWidget(self.side_panel)
+        self.splitter.addWidget(self._side_place)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setChildrenCollapsible(False)
-        self.side_panel.setMinimumWidth(260)
-        self.library_panel.setMinimumWidth(200)
         self.setCentralWidget(self.splitter)
         self.count_label = QLabel("")
+        # As tall as the progress strips' Cancel button: the status bar then has its final
+        # height in the first frame, and the article does not move up 5 px when the import
+        # strip is added as the library opens.
+        self.count_label.setMinimumHeight(QToolButton().sizeHint().height())
         self.statusBar().addPermanentWidget(self.count_label)
         self.setAcceptDrops(True)
         self.reader.setAcceptDrops(False)
 
         self._create_actions()
         self._create_menus()
-        self.side_panel.addTagRequested.connect(self.on_add_tag)
         self._restore_geometry()
         self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def complete(self) -> None:
+        """Build what the first frame does not show: the panels, their models, the reading
+        controller. Called once the article is painted, before the library opens; their
+        modules and the Qt classes they use cost a fifth of the start-up time."""
+        if self.completed:
+            return
+        from desktop_app.models.annotation_list_model import AnnotationListModel
+        from desktop_app.models.library_model import LibraryModel
+        from desktop_app.models.tag_list_model import TagListModel
+        from desktop_app.ui.analysis_launcher import AnalysisLauncher
+        from desktop_app.ui.library_panel import LibraryPanel
+        from desktop_app.ui.reading_controller import ReadingController
+        from desktop_app.ui.side_panel import SidePanel
+
+        self.tag_model = TagListModel(self)
+        self.annotation_model = AnnotationListModel(lambda tag_id: None, self)
+        self.side_panel = SidePanel(self.tag_model, self.annotation_model)
+        self.controller = ReadingController(
+            self.reader, self.side_panel, self.undo_stack, self.show_status, self
+        )
+        self.annotation_model.set_tag_lookup(self.controller.tag_lookup)
+        self.library_model = LibraryModel(self)
+        self.library_panel = LibraryPanel(self.library_model)
+        self.analysis = AnalysisLauncher(self.show_error, self._on_analysis_exported, self)
+        self.side_panel.setMinimumWidth(SIDE_PANEL_MIN_WIDTH)
+        self.library_panel.setMinimumWidth(LIBRARY_MIN_WIDTH)
+        # The panels take their places' widths and visibility (a hidden library stays hidden).
+        self.splitter.replaceWidget(0, self.library_panel)
+        self.splitter.replaceWidget(2, self.side_panel)
+        self._library_place.deleteLater()
+        self._side_place.deleteLater()
+        self.side_panel.addTagRequested.connect(self.on_add_tag)
+        self.undo_action.triggered.connect(self.controller.undo)
+        self.redo_action.triggered.connect(self.controller.redo)
+        self.completed = True
+
     # -- construction --------------------------------------------------------------------------
 
-    def _action(self, text: str, shortcuts: str | list[str], slot: object) -> QAction:
+    def _action(self, text: str, shortcuts: str | list[str], slot: object | None) -> QAction:
         action = QAction(text, self)
         keys = [shortcuts] if isinstance(shortcuts, str) else shortcuts
         action.setShortcuts([QKeySequence(k) for k in keys])
-        action.triggered.connect(slot)
+        if slot is not None:
+            action.triggered.connect(slot)
         self.addAction(action)
         return action
 
@@ -141,8 +199,9 @@ class MainWindow(QMainWindow):
         self.library_action.setCheckable(True)
         self.export_action = self._action("&Export…", "Ctrl+E", self.on_export)
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
-        self.undo_action = self._action("&Undo", "Ctrl+Z", self.controller.undo)
-        self.redo_action = self._action("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.controller.redo)
+        # Connected to the controller by complete(); disabled until there is something to undo.
+        self.undo_action = self._action("&Undo", "Ctrl+Z", None)
+        self.redo_action = self._action("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], None)
         self.find_action = self._action("&Find…", "Ctrl+F", self.open_find_bar)
         self.add_tag_action = self._action("&New Tag…", "Ctrl+T", self.on_add_tag)
         self.codebook_action = self._action("&Codebook…", "Ctrl+Shift+T", self.show_codebook)
@@ -205,7 +264,8 @@ class MainWindow(QMainWindow):
         splitter = self.settings.splitter_state
         if splitter is None or not self.splitter.restoreState(splitter):
             self.splitter.setSizes([230, 820, 340])
-        self.library_action.setChecked(self.library_panel.isVisibleTo(self))
+        self._library_place.setVisible(self.settings.library_shown)
+        self.library_action.setChecked(self.settings.library_shown)
 
     # -- parts built on first use --------------------------------------------------------------
 
@@ -683,9 +743,11 @@ class MainWindow(QMainWindow):
     # -- closing -------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.side_panel.note_editor.flush()
-        self.controller.save_reading_position()
+        if self.completed:
+            self.side_panel.note_editor.flush()
+            self.controller.save_reading_position()
         self.settings.window_geometry = QByteArray(self.saveGeometry())
         self.settings.splitter_state = QByteArray(self.splitter.saveState())
+        self.settings.library_shown = self.library_action.isChecked()
         self.settings.sync()
         super().closeEvent(event)

@@ -36,9 +36,6 @@ if TYPE_CHECKING:
     from desktop_app.models.document_session import DocumentSession
 
 
-STATUS_MS = 6000
-
-
 class ReadingController(QObject):
     """Keeps reader, side panel and session in step, and carries out the reader's keys."""
 

@@ -1,6 +1,6 @@
-"""The window's remembered state (geometry, panel width, zoom, colours, reading font, last
-export folder) and the backup rotation, in one typed wrapper over QSettings, so keys and types
-live in one place.
+"""The window's remembered state (geometry, panel widths, the library panel shown or not,
+zoom, colours, reading font, last export folder) and the backup rotation, in one typed wrapper
+over QSettings, so keys and types live in one place.
 """
 
 from __future__ import annotations
@@ -42,6 +42,15 @@ class AppSettings:
     @splitter_state.setter
     def splitter_state(self, value: QByteArray) -> None:
         self._settings.setValue("window/splitter", value)
+
+    @property
+    def library_shown(self) -> bool:
+        """Whether the library panel was open (Ctrl+L); the splitter's state keeps only sizes."""
+        return str(self._settings.value("window/library_shown", "true")).lower() != "false"
+
+    @library_shown.setter
+    def library_shown(self, value: bool) -> None:
+        self._settings.setValue("window/library_shown", "true" if value else "false")
 
     @property
     def zoom(self) -> int:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
-from desktop_app.core.records import readable_date
+from desktop_app.core.bylines import readable_date
 from desktop_app.ui.background import BackgroundTask
 
 if TYPE_CHECKING:

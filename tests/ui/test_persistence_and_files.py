@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
+from desktop_app.ui.application import ClaimmarkApplication
 from desktop_app.ui.export_dialog import ExportDialog
 
 from gui_actions import drag_select, import_and_wait
@@ -165,3 +166,36 @@ def test_export_from_the_window_writes_markdown_that_parses_back(
     assert quotes == [a.exact for a in app.session.annotations()]
     assert app.window.settings.export_folder == str(written.parent)
     assert "Exported Markdown notes" in app.window.statusBar().currentMessage()
+
+
+def test_the_panels_arrive_after_the_first_paint_where_their_places_were(launch, qtbot, tmp_path):
+    """The first frame is the article with places kept for the panels (docs/performance.md,
+    startup_warm); the panels then take those places: nothing moves, a hidden library stays
+    hidden, and the window remembers both across a restart."""
+    first = launch()
+    first.window.resize(780, 560)
+    first.window.splitter.setSizes([180, 330, 270])
+    qtbot.keyClick(first.window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert not first.window.library_panel.isVisible()
+    quit_app(first)
+
+    app = ClaimmarkApplication(tmp_path / "library.db", tmp_path / "settings.ini")
+    qtbot.addWidget(app.window)
+    window = app.window
+    assert not window.completed
+    ready: list[bool] = []
+    app.ready.connect(lambda: ready.append(True))
+    app.start()  # shows the window; the panels wait for the first paint
+    assert not window.completed
+    sizes_before = window.splitter.sizes()
+    reader_before = window.reader.geometry()
+    assert sizes_before[1] > 0 and not window.library_action.isChecked()
+    qtbot.waitUntil(lambda: bool(ready), timeout=10_000)
+    assert window.completed
+    QApplication.processEvents()
+    assert window.splitter.widget(0) is window.library_panel
+    assert window.splitter.widget(2) is window.side_panel
+    assert not window.library_panel.isVisible()
+    assert window.splitter.sizes() == sizes_before
+    assert window.reader.geometry() == reader_before
+    quit_app(app)

@@ -46,6 +46,16 @@ HIDDEN_AT_START = (
     "desktop_app.ui.search_panel",
     "desktop_app.ui.version_controller",
     "desktop_app.ui.versions_dialog",
+    # The panels and the reading controller: built by MainWindow.complete() after the paint.
+    "desktop_app.ui.side_panel",
+    "desktop_app.ui.library_panel",
+    "desktop_app.ui.reading_controller",
+    "desktop_app.ui.delegates",
+    "desktop_app.models.annotation_list_model",
+    "desktop_app.models.library_model",
+    "desktop_app.models.tag_list_model",
+    "desktop_app.core.records",  # the preview's byline comes from core.bylines
+    "desktop_app.ui.backup_run",
 )
 
 # Runs the real entry point and prints the modules loaded when the main window is shown.
