@@ -30,16 +30,6 @@ def tag_record(tag: Tag) -> TagRecord:
     return TagRecord(tag.id, tag.name, tag.colour, tag.position, tag.description, tag.parent_id)
 
 
-def tags_by_id(session: Session, tag_ids: Sequence[int]) -> list[Tag]:
-    """Tag rows for `tag_ids`, in codebook order; NotFoundError for an unknown id."""
-    tags = {t.id: t for t in session.scalars(select(Tag).where(Tag.id.in_(tag_ids)))}
-    missing = [t for t in tag_ids if t not in tags]
-    if missing:
-        raise NotFoundError(f"There is no tag {missing[0]} in this library.")
-    # Codebook order, as every read of an annotation returns them.
-    return sorted(tags.values(), key=lambda tag: tag.position)
-
-
 @dataclass(frozen=True, slots=True)
 class TagRemoval:
     """A removed (or merged-away) tag and everything needed to put it back as it was."""
