@@ -53,6 +53,8 @@ class ClaimmarkApplication(QObject):
     """Owns the window, the library store, the open-document session and the importer.
 
     Signals:
+        painted(): the window's first frame is painted (or FIRST_PAINT_WAIT_MS passed);
+            sent just before the library is opened.
         ready(): the library is open and the start document is shown (after importing the
             file named on the command line, if any).
         failed(str): the library could not be opened; the window says why, then closes.
@@ -62,6 +64,7 @@ class ClaimmarkApplication(QObject):
         backupFailed(str): a backup could not be made; the status bar says why.
     """
 
+    painted = Signal()
     ready = Signal()
     failed = Signal(str)
     imported = Signal(object)
@@ -104,11 +107,12 @@ class ClaimmarkApplication(QObject):
         if file is None:
             self._show_preview()
         self.window.show()
-        # Paint events come from the event loop, so watching for the first one can start after
-        # show(): asking PySide for the reader's viewport the first time costs ~10 ms (it
-        # resolves every QtWidgets class), which the window need not wait for.
-        once = _AfterFirstPaint(self.window.reader.viewport(), lambda: self.finish_startup(file))
+        once = _AfterFirstPaint(self.window.reader.viewport(), lambda: self._on_painted(file))
         QTimer.singleShot(FIRST_PAINT_WAIT_MS, once.run)
+
+    def _on_painted(self, file: Path | None) -> None:
+        self.painted.emit()
+        self.finish_startup(file)
 
     def _show_preview(self) -> None:
         preview = peek_last_document(self.database)
