@@ -36,7 +36,9 @@ SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample-article.txt
 # Generous: two shared cores, the whole suite running beside us, Python and Qt starting cold.
 START_TIMEOUT = 90.0
 COMMAND_TIMEOUT = 180.0
-XVFB_OPTIONS = ("-screen", "0", "1400x900x24", "-nolisten", "tcp")
+# -noreset: an X server resets when its last client goes, and drops clients that connect
+# meanwhile ("could not connect to display"); these tests kill the app and start it again.
+XVFB_OPTIONS = ("-screen", "0", "1400x900x24", "-nolisten", "tcp", "-noreset")
 
 # One committed annotation change, as DocumentSession logs it after the commit returned.
 CHANGE_LINE = re.compile(

@@ -15,14 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QMimeData, Qt, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QUndoStack,
-)
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -39,6 +32,7 @@ from desktop_app.ui.reading_comfort import ReadingComfort
 from desktop_app.ui.settings import AppSettings
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMessageBox
 
     from desktop_app.core.records import AnnotationRecord
@@ -135,8 +129,11 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.reader.setAcceptDrops(False)
 
-        self._create_actions()
-        self._create_menus()
+        # The menu bar is in the first frame (so nothing moves); its entries and their keys
+        # are made by complete(), as nothing can be done before the library opens.
+        self._file_menu = self.menuBar().addMenu("&File")
+        self._edit_menu = self.menuBar().addMenu("&Edit")
+        self._view_menu = self.menuBar().addMenu("&View")
         self._restore_geometry()
         self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -172,18 +169,19 @@ class MainWindow(QMainWindow):
         self._library_place.deleteLater()
         self._side_place.deleteLater()
         self.side_panel.addTagRequested.connect(self.on_add_tag)
-        self.undo_action.triggered.connect(self.controller.undo)
-        self.redo_action.triggered.connect(self.controller.redo)
+        self._create_actions()
+        self._fill_menus()
         self.completed = True
 
     # -- construction --------------------------------------------------------------------------
 
-    def _action(self, text: str, shortcuts: str | list[str], slot: object | None) -> QAction:
+    def _action(self, text: str, shortcuts: str | list[str], slot: object) -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence  # built after the first paint
+
         action = QAction(text, self)
         keys = [shortcuts] if isinstance(shortcuts, str) else shortcuts
         action.setShortcuts([QKeySequence(k) for k in keys])
-        if slot is not None:
-            action.triggered.connect(slot)
+        action.triggered.connect(slot)
         self.addAction(action)
         return action
 
@@ -197,11 +195,11 @@ class MainWindow(QMainWindow):
         )
         self.library_action = self._action("&Library", "Ctrl+L", self.toggle_library)
         self.library_action.setCheckable(True)
+        self.library_action.setChecked(self.library_panel.isVisibleTo(self))
         self.export_action = self._action("&Export…", "Ctrl+E", self.on_export)
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
-        # Connected to the controller by complete(); disabled until there is something to undo.
-        self.undo_action = self._action("&Undo", "Ctrl+Z", None)
-        self.redo_action = self._action("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], None)
+        self.undo_action = self._action("&Undo", "Ctrl+Z", self.controller.undo)
+        self.redo_action = self._action("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.controller.redo)
         self.find_action = self._action("&Find…", "Ctrl+F", self.open_find_bar)
         self.add_tag_action = self._action("&New Tag…", "Ctrl+T", self.on_add_tag)
         self.codebook_action = self._action("&Codebook…", "Ctrl+Shift+T", self.show_codebook)
@@ -231,8 +229,8 @@ class MainWindow(QMainWindow):
             lambda text: self.redo_action.setText(f"&Redo {text}".strip())
         )
 
-    def _create_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+    def _fill_menus(self) -> None:
+        file_menu = self._file_menu
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -241,7 +239,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu = self._edit_menu
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
@@ -249,7 +247,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.search_action)
         edit_menu.addAction(self.add_tag_action)
         edit_menu.addAction(self.codebook_action)
-        view_menu = self.menuBar().addMenu("&View")
+        view_menu = self._view_menu
         view_menu.addAction(self.library_action)
         view_menu.addAction(self.claims_action)
         view_menu.addAction(self.analysis_action)
@@ -265,7 +263,6 @@ class MainWindow(QMainWindow):
         if splitter is None or not self.splitter.restoreState(splitter):
             self.splitter.setSizes([230, 820, 340])
         self._library_place.setVisible(self.settings.library_shown)
-        self.library_action.setChecked(self.settings.library_shown)
 
     # -- parts built on first use --------------------------------------------------------------
 
@@ -748,6 +745,8 @@ class MainWindow(QMainWindow):
             self.controller.save_reading_position()
         self.settings.window_geometry = QByteArray(self.saveGeometry())
         self.settings.splitter_state = QByteArray(self.splitter.saveState())
-        self.settings.library_shown = self.library_action.isChecked()
+        self.settings.library_shown = (
+            self.library_action.isChecked() if self.completed else self.settings.library_shown
+        )
         self.settings.sync()
         super().closeEvent(event)

@@ -7,9 +7,11 @@ reader's own size rather than to ours.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.reading_colours import ReadingColours
 from desktop_app.ui.appearance import APPEARANCE_LABELS, Appearance
@@ -22,6 +24,10 @@ from desktop_app.ui.reading_style import (
     reading_font,
 )
 from desktop_app.ui.settings import AppSettings
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
 
 
 class ReadingComfort(QObject):
@@ -40,9 +46,12 @@ class ReadingComfort(QObject):
         reader.set_zoom(settings.zoom)
         self.appearance.apply()
         self.reader.set_colours(self.appearance.colours)
-        self._create_actions()
+        # The menu entries and their keys come with fill_menu, after the first paint.
+        self.appearance_actions: dict[str, QAction] = {}
 
     def _action(self, text: str, keys: list[str], slot: object) -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence  # built after the first paint
+
         action = QAction(text, self.window)
         action.setShortcuts([QKeySequence(k) for k in keys])
         action.triggered.connect(slot)
@@ -50,12 +59,13 @@ class ReadingComfort(QObject):
         return action
 
     def _create_actions(self) -> None:
+        from PySide6.QtGui import QAction, QActionGroup
+
         self.zoom_in_action = self._action("Zoom &In", ["Ctrl++", "Ctrl+="], self.zoom_in)
         self.zoom_out_action = self._action("Zoom &Out", ["Ctrl+-"], self.zoom_out)
         self.zoom_reset_action = self._action("&Reset Zoom", ["Ctrl+0"], self.zoom_reset)
         self.font_action = self._action("&Font…", [], self.choose_font)
         self.appearance_group = QActionGroup(self)
-        self.appearance_actions: dict[str, QAction] = {}
         for choice, label in APPEARANCE_LABELS.items():
             action = QAction(label, self.window)
             action.setCheckable(True)
@@ -65,7 +75,8 @@ class ReadingComfort(QObject):
             self.appearance_actions[choice] = action
 
     def fill_menu(self, menu: QMenu) -> None:
-        """Add the comfort entries to the View menu."""
+        """Make the comfort entries and their keys, and add them to the View menu."""
+        self._create_actions()
         colours = menu.addMenu("&Colours")
         for action in self.appearance_actions.values():
             colours.addAction(action)
@@ -120,7 +131,8 @@ class ReadingComfort(QObject):
         """Follow the system, or force light or dark; remembered."""
         self.appearance.set_choice(choice)
         self.settings.appearance = self.appearance.choice
-        self.appearance_actions[self.appearance.choice].setChecked(True)
+        if self.appearance_actions:
+            self.appearance_actions[self.appearance.choice].setChecked(True)
 
     def _on_colours_changed(self, colours: ReadingColours) -> None:
         self.reader.set_colours(colours)

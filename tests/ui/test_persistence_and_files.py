@@ -189,13 +189,13 @@ def test_the_panels_arrive_after_the_first_paint_where_their_places_were(launch,
     assert not window.completed
     sizes_before = window.splitter.sizes()
     reader_before = window.reader.geometry()
-    assert sizes_before[1] > 0 and not window.library_action.isChecked()
+    assert sizes_before[1] > 0 and not window.splitter.widget(0).isVisibleTo(window)
     qtbot.waitUntil(lambda: bool(ready), timeout=10_000)
     assert window.completed
     QApplication.processEvents()
     assert window.splitter.widget(0) is window.library_panel
     assert window.splitter.widget(2) is window.side_panel
-    assert not window.library_panel.isVisible()
+    assert not window.library_panel.isVisible() and not window.library_action.isChecked()
     assert window.splitter.sizes() == sizes_before
     assert window.reader.geometry() == reader_before
     quit_app(app)
