@@ -141,6 +141,17 @@ def _bulk_records(rows: Iterable[Any], links: Iterable[Any]) -> list[AnnotationR
     return records
 
 
+def _anchor_values(anchor: Anchor) -> dict[str, object]:
+    """The columns an anchor fills, for an insert or an update."""
+    return {
+        "start": anchor.start,
+        "end": anchor.end,
+        "exact": anchor.exact,
+        "prefix": anchor.prefix,
+        "suffix": anchor.suffix,
+    }
+
+
 def _require_tags(connection: Connection, tag_ids: Sequence[int]) -> None:
     """NotFoundError naming the first of `tag_ids` that is not in the codebook."""
     known = set(connection.scalars(select(Tag.id).where(Tag.id.in_(tag_ids))))
@@ -149,7 +160,9 @@ def _require_tags(connection: Connection, tag_ids: Sequence[int]) -> None:
         raise NotFoundError(f"There is no tag {missing[0]} in this library.")
 
 
-def _stored_text_matches(connection: Connection, document_id: int, anchor: Anchor) -> bool:
+def _stored_text_matches(
+    connection: Connection | Session, document_id: int, anchor: Anchor
+) -> bool:
     """`anchor.matches(text)` for the stored text of `document_id`, without reading it all;
     False for an empty span, which no annotation may have (the table's check refuses it).
 
@@ -173,7 +186,7 @@ def _stored_text_matches(connection: Connection, document_id: int, anchor: Ancho
     return text is not None and anchor.matches(text)
 
 
-def _require_document(connection: Connection, document_id: int) -> None:
+def _require_document(connection: Connection | Session, document_id: int) -> None:
     """NotFoundError when the library has no document `document_id`."""
     if connection.scalar(select(Document.id).where(Document.id == document_id)) is None:
         raise NotFoundError(f"There is no document {document_id} in this library.")
@@ -349,11 +362,7 @@ class AnnotationQueries(StoreBase):
                 .values(
                     uuid=str(uuid_module.uuid4()),
                     document_id=document_id,
-                    start=anchor.start,
-                    end=anchor.end,
-                    exact=anchor.exact,
-                    prefix=anchor.prefix,
-                    suffix=anchor.suffix,
+                    **_anchor_values(anchor),
                     note=note,
                     created=now,
                     updated=now,
@@ -394,11 +403,7 @@ class AnnotationQueries(StoreBase):
                     .values(
                         uuid=str(uuid_module.uuid4()),
                         document_id=document_id,
-                        start=placement.anchor.start,
-                        end=placement.anchor.end,
-                        exact=placement.anchor.exact,
-                        prefix=placement.anchor.prefix,
-                        suffix=placement.anchor.suffix,
+                        **_anchor_values(placement.anchor),
                         note=source.note,
                         stance=source.stance,
                         speaker=source.speaker,
@@ -430,17 +435,13 @@ class AnnotationQueries(StoreBase):
             annotation = session.get(Annotation, annotation_id)
             if annotation is None:
                 raise NotFoundError(f"There is no annotation {annotation_id} in this library.")
-            if not anchor.matches(annotation.document.text):
+            if not _stored_text_matches(session, annotation.document_id, anchor):
                 raise ValueError("the anchor's quote is not at its position in the document")
             session.execute(
                 update(Annotation)
                 .where(Annotation.id == annotation_id)
                 .values(
-                    start=anchor.start,
-                    end=anchor.end,
-                    exact=anchor.exact,
-                    prefix=anchor.prefix,
-                    suffix=anchor.suffix,
+                    **_anchor_values(anchor),
                     anchor_status=status,
                     anchor_method=method,
                     anchor_score=1.0 if status == ANCHOR_OK else annotation.anchor_score,
