@@ -9,7 +9,7 @@ from datetime import datetime
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import String, delete, func, insert, select, type_coerce, update
+from sqlalchemy import String, bindparam, delete, func, insert, select, type_coerce, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -57,6 +57,16 @@ _BULK_COLUMNS = tuple(
 
 
 _BATCH = 1000  # rows fetched at a time by bulk reads
+
+# Built once: every key press reads its annotation back, and building these statements anew
+# (SQLAlchemy coerces each clause) cost more than running them.
+_ONE_ANNOTATION = select(*_BULK_COLUMNS).where(Annotation.id == bindparam("annotation_id"))
+_ONE_ANNOTATIONS_TAGS = (
+    select(annotation_tags.c.annotation_id, annotation_tags.c.tag_id)
+    .join(Tag, Tag.id == annotation_tags.c.tag_id)
+    .where(annotation_tags.c.annotation_id == bindparam("annotation_id"))
+    .order_by(Tag.position)
+)
 
 
 def _stored_utc(text: str) -> datetime:
@@ -332,16 +342,11 @@ class AnnotationQueries(StoreBase):
     def _annotation_record(
         self, session: Session | Connection, annotation_id: int
     ) -> AnnotationRecord:
-        row = session.execute(select(*_BULK_COLUMNS).where(Annotation.id == annotation_id)).first()
+        which = {"annotation_id": annotation_id}
+        row = session.execute(_ONE_ANNOTATION, which).first()
         if row is None:
             raise NotFoundError(f"There is no annotation {annotation_id} in this library.")
-        links = session.execute(
-            select(annotation_tags.c.annotation_id, annotation_tags.c.tag_id)
-            .join(Tag, Tag.id == annotation_tags.c.tag_id)
-            .where(annotation_tags.c.annotation_id == annotation_id)
-            .order_by(Tag.position)
-        ).all()
-        return _bulk_records([row], links)[0]
+        return _bulk_records([row], session.execute(_ONE_ANNOTATIONS_TAGS, which).all())[0]
 
     def create_annotation(
         self, document_id: int, anchor: Anchor, tag_ids: Sequence[int], note: str = ""

@@ -27,6 +27,7 @@ from desktop_app.ui.reading_style import colours_for
 
 Index = QModelIndex | QPersistentModelIndex
 PAD = 8
+WRAP_CACHE_SIZE = 2000  # wrapped card quotes kept (a screenful is a dozen)
 
 
 def paint_row_background(painter: QPainter, option: QStyleOptionViewItem) -> None:
@@ -120,10 +121,23 @@ class AnnotationDelegate(QStyledItemDelegate):
     ) -> None:
         super().__init__(parent)
         self._tags_of = tags_of
+        # Wrapped quotes by (font, width, quote): a tag key repaints every visible card, and
+        # wrapping measured each quote word by word (a third of a card's paint).
+        self._wrapped: dict[tuple[str, int, str], str] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         line = QFontMetrics(option.font).lineSpacing()
         return QSize(200, (self.QUOTE_LINES + 1) * line + 2 * PAD + 4)
+
+    def _wrapped_quote(self, metrics: QFontMetrics, font: QFont, quote: str, width: int) -> str:
+        key = (font.key(), width, quote)
+        wrapped = self._wrapped.get(key)
+        if wrapped is None:
+            if len(self._wrapped) >= WRAP_CACHE_SIZE:
+                self._wrapped.clear()
+            wrapped = _elide_lines(metrics, quote, width, self.QUOTE_LINES)
+            self._wrapped[key] = wrapped
+        return wrapped
 
     @staticmethod
     def _text_left(rect: QRect) -> int:
@@ -159,7 +173,7 @@ class AnnotationDelegate(QStyledItemDelegate):
         painter.drawText(
             quote_rect,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-            _elide_lines(metrics, quote, width, self.QUOTE_LINES),
+            self._wrapped_quote(metrics, font, quote, width),
         )
 
         y = quote_rect.bottom() + 3
