@@ -559,7 +559,7 @@ class AnnotationQueries(StoreBase):
 
     def delete_annotation(self, annotation_id: int) -> AnnotationRecord:
         """Delete an annotation, returning it as it was so that the deletion can be undone."""
-        with Session(self.engine) as session, session.begin():
-            record = self._annotation_record(session, annotation_id)
-            session.execute(delete(Annotation).where(Annotation.id == annotation_id))
+        with self.engine.begin() as connection:  # no ORM session: a tag key may wait on this
+            record = self._annotation_record(connection, annotation_id)
+            connection.execute(delete(Annotation).where(Annotation.id == annotation_id))
             return record
