@@ -1,9 +1,10 @@
 """The main window: the reader beside the side panel, the menus, export, zoom and closing.
 
 Only what the first frame shows is built (and imported) before the window appears: the reader
-with the article, the menus and the status bar. The library and side panels, their models and
-the reading controller are built by `complete()` right after the first paint, in places kept
-for them at their restored widths, so nothing moves when they arrive. The find bar, the search
+with the article, the menu bar and the status bar. The library and side panels, their models,
+the reading controller and the menu entries are built by `complete()` right after the first
+paint, the panels in places kept for them at their restored widths, so nothing moves when
+they arrive. The find bar, the search
 dock, the dialogs and the export code load the first time they are asked for. See
 docs/performance.md, startup_warm.
 """
@@ -139,8 +140,9 @@ class MainWindow(QMainWindow):
 
     def complete(self) -> None:
         """Build what the first frame does not show: the panels, their models, the reading
-        controller. Called once the article is painted, before the library opens; their
-        modules and the Qt classes they use cost a fifth of the start-up time."""
+        controller, the menu entries and their keys. Called once the article is painted,
+        before the library opens; their modules and the Qt classes they use cost a fifth of
+        the start-up time."""
         if self.completed:
             return
         from desktop_app.models.annotation_list_model import AnnotationListModel
