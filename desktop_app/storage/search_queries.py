@@ -253,7 +253,7 @@ _DOCUMENTS_FTS = text(
     f"""SELECT d.id, d.title, bm25(documents_fts, {TITLE_WEIGHT}, 1.0) AS rank_value
     FROM documents_fts JOIN documents AS d ON d.id = documents_fts.rowid
     WHERE documents_fts MATCH :query AND {_LATEST_SQL}
-    ORDER BY rank_value LIMIT :limit"""
+    ORDER BY rank_value, d.id LIMIT :limit"""
 )
 _ANNOTATIONS_FTS = text(
     f"""SELECT a.id, a.document_id, d.title, a.start, a."end", a.exact, a.note, a.speaker,
@@ -262,7 +262,7 @@ _ANNOTATIONS_FTS = text(
     JOIN annotations AS a ON a.id = annotations_fts.rowid
     JOIN documents AS d ON d.id = a.document_id
     WHERE annotations_fts MATCH :query AND {_LATEST_SQL}
-    ORDER BY rank_value LIMIT :limit"""
+    ORDER BY rank_value, a.id LIMIT :limit"""
 )
 
 
@@ -279,17 +279,18 @@ class SearchQueries(StoreBase):
         if not terms or limit <= 0:
             return []
         parsed = Matcher(terms)
+        scan = any(term.unsegmented for term in terms)
         with Session(self.engine) as session:
-            if any(term.unsegmented for term in terms):
-                annotation_hits = self._scan_annotations(session, parsed, limit)
-                document_hits = self._scan_documents(session, parsed, limit)
-            else:
-                annotation_hits = self._fts_annotations(session, parsed, limit)
-                document_hits = self._fts_documents(session, parsed, limit)
-            found = {hit.annotation_id for hit in annotation_hits}
-            annotation_hits += self._tag_hits(session, parsed, limit, found)
-        keep = max(0, limit - min(len(document_hits), limit // 2))
-        hits = annotation_hits[:keep]
+            documents = self._scan_documents if scan else self._fts_documents
+            document_hits = documents(session, parsed, limit)
+            # Annotations get what the documents leave, and at least half the list: only that
+            # many are looked up and given snippets (a common word found 400 and kept 100).
+            keep = max(0, limit - min(len(document_hits), limit // 2))
+            annotations = self._scan_annotations if scan else self._fts_annotations
+            hits = annotations(session, parsed, keep)
+            if len(hits) < keep:
+                found = {hit.annotation_id for hit in hits}
+                hits += self._tag_hits(session, parsed, keep - len(hits), found)
         return hits + document_hits[: limit - len(hits)]
 
     # -- FTS5 -----------------------------------------------------------------------------------

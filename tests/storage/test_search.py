@@ -368,3 +368,41 @@ def test_matcher_spans_and_first_match() -> None:
     assert [text[a:b] for a, b in matcher.spans(text)] == ["TOKYO", "CAFE", "Café"]
     assert matcher.matches_all(text)
     assert not matcher.matches_all("café only")
+
+
+def every_hit_the_old_way(library: LibraryStore, query: str, limit: int) -> list[SearchHit]:
+    """What search() returned before it asked only for the annotations it keeps: all of
+    them (FTS, or the scan, then tag names) looked up to `limit`, the list cut afterwards."""
+    from sqlalchemy.orm import Session
+
+    terms = search_queries.parse_query(query)
+    parsed = search_queries.Matcher(terms)
+    scan = any(term.unsegmented for term in terms)
+    with Session(library.engine) as session:
+        if scan:
+            found = library._scan_annotations(session, parsed, limit)
+            documents = library._scan_documents(session, parsed, limit)
+        else:
+            found = library._fts_annotations(session, parsed, limit)
+            documents = library._fts_documents(session, parsed, limit)
+        ids = {hit.annotation_id for hit in found}
+        found += library._tag_hits(session, parsed, limit, ids)
+    keep = max(0, limit - min(len(documents), limit // 2))
+    return found[:keep] + documents[: limit - len(found[:keep])]
+
+
+@pytest.mark.parametrize("query", ["coalition", "trade talks", "security", "東京", "summ*"])
+def test_looking_up_only_the_annotations_kept_changes_no_result(library, query) -> None:
+    """Many equal ranks (the same sentence in every article), tag names that match, and
+    limits below, at and above the number of hits: the same hits, in the same order."""
+    tags = {tag.name: tag.id for tag in library.tags()}
+    for number in range(12):
+        text = f"{ARTICLE}\nCoalition talks on trade and security, part {number}. 東京で会談。"
+        document = add_article(library, f"Article {number}", text)
+        starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+        ends = [i for i, c in enumerate(text) if c == "\n"] + [len(text)]
+        for sentence_number, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            tag = ("coalition", "security", "trade")[(number + sentence_number) % 3]
+            library.create_annotation(document.id, anchor_for(text, start, end), [tags[tag]])
+    for limit in (1, 2, 5, 9, 20, 40, 200):
+        assert library.search(query, limit) == every_hit_the_old_way(library, query, limit)
