@@ -240,7 +240,7 @@ class AnnotationQueries(StoreBase):
         """For each of `uuids` the library already has, the document that holds it."""
         wanted = list(set(uuids))
         owners: dict[str, int] = {}
-        with Session(self.engine) as session:
+        with self._reading() as session:
             for first in range(0, len(wanted), 500):  # SQLite caps bound parameters
                 chunk = wanted[first : first + 500]
                 rows = session.execute(
@@ -260,7 +260,7 @@ class AnnotationQueries(StoreBase):
         """
         if not items:
             return []
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             texts = {
                 document_id: session.scalar(select(Document.text).where(Document.id == document_id))
                 for document_id in {item.document_id for item in items}
@@ -318,7 +318,7 @@ class AnnotationQueries(StoreBase):
         Read with two flat Core queries rather than ORM objects or ORM rows, timestamps parsed
         in bulk (`_bulk_records`): opening a document with 10,000 annotations waits on this.
         """
-        with self.engine.connect() as connection:  # Core rows: no ORM loading per row
+        with self._connection() as connection:  # Core rows: no ORM loading per row
             links = connection.execute(
                 select(annotation_tags.c.annotation_id, annotation_tags.c.tag_id)
                 .join(Annotation, Annotation.id == annotation_tags.c.annotation_id)
@@ -336,7 +336,7 @@ class AnnotationQueries(StoreBase):
 
     def annotation(self, annotation_id: int) -> AnnotationRecord:
         """One annotation as a record, or NotFoundError."""
-        with Session(self.engine) as session:
+        with self._reading() as session:
             return self._annotation_record(session, annotation_id)
 
     def _annotation_record(
@@ -358,7 +358,7 @@ class AnnotationQueries(StoreBase):
         """
         now = utc_now()
         wanted = list(dict.fromkeys(tag_ids))
-        with self.engine.begin() as connection:  # raising rolls everything back
+        with self._connection() as connection:  # raising rolls everything back
             if not _stored_text_matches(connection, document_id, anchor):
                 raise ValueError("the anchor's quote is not at its position in the document")
             _require_tags(connection, wanted)
@@ -393,7 +393,7 @@ class AnnotationQueries(StoreBase):
         placement is. Both documents must still be in the library (not deleted meanwhile).
         """
         now = utc_now()
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             document = live_document(session, document_id)
             if link_to is not None:
                 if link_to == document_id:
@@ -436,7 +436,7 @@ class AnnotationQueries(StoreBase):
         self, annotation_id: int, anchor: Anchor, method: str, status: str = ANCHOR_OK
     ) -> AnnotationRecord:
         """Settle an annotation under review: confirm its candidate, or move it to `anchor`."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             annotation = session.get(Annotation, annotation_id)
             if annotation is None:
                 raise NotFoundError(f"There is no annotation {annotation_id} in this library.")
@@ -457,7 +457,7 @@ class AnnotationQueries(StoreBase):
 
     def restore_annotation(self, record: AnnotationRecord) -> AnnotationRecord:
         """Put back an annotation exactly as it was (same id, uuid, times, anchor state): undo."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             values = {column.key: getattr(record, column.key) for column in _COLUMNS}
             existing = session.get(Annotation, record.id)
             if existing is None:
@@ -482,7 +482,7 @@ class AnnotationQueries(StoreBase):
         diff and a flush: this is what every tag key press waits on.
         """
         wanted = list(dict.fromkeys(tag_ids))
-        with self.engine.begin() as connection:  # raising rolls the update back
+        with self._connection() as connection:  # raising rolls the update back
             touched = connection.execute(
                 update(Annotation).where(Annotation.id == annotation_id).values(updated=utc_now())
             )
@@ -501,7 +501,7 @@ class AnnotationQueries(StoreBase):
 
     def set_note(self, annotation_id: int, note: str) -> AnnotationRecord:
         """Replace an annotation's note."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             annotation = session.get(Annotation, annotation_id)
             if annotation is None:
                 raise NotFoundError(f"There is no annotation {annotation_id} in this library.")
@@ -519,7 +519,7 @@ class AnnotationQueries(StoreBase):
             raise ValueError(f"not a stance: {stance!r}")
         if checkworthiness is not None and not 1 <= checkworthiness <= 5:
             raise ValueError("check-worthiness is 1 to 5")
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             annotation = session.get(Annotation, annotation_id)
             if annotation is None:
                 raise NotFoundError(f"There is no annotation {annotation_id} in this library.")
@@ -532,7 +532,7 @@ class AnnotationQueries(StoreBase):
 
     def speakers(self) -> list[str]:
         """Every speaker named in the library, most often named first (for completion)."""
-        with Session(self.engine) as session:
+        with self._reading() as session:
             rows = session.execute(
                 select(Annotation.speaker, func.count())
                 .where(Annotation.speaker != "")
@@ -543,7 +543,7 @@ class AnnotationQueries(StoreBase):
 
     def all_annotations(self) -> list[AnnotationRecord]:
         """Every annotation of every live document, by document then reading order."""
-        with self.engine.connect() as connection:
+        with self._connection() as connection:
             rows = connection.execute(
                 select(*_BULK_COLUMNS)
                 .join(Document, Document.id == Annotation.document_id)
@@ -559,7 +559,7 @@ class AnnotationQueries(StoreBase):
 
     def delete_annotation(self, annotation_id: int) -> AnnotationRecord:
         """Delete an annotation, returning it as it was so that the deletion can be undone."""
-        with self.engine.begin() as connection:  # no ORM session: a tag key may wait on this
+        with self._connection() as connection:  # no ORM session: a tag key may wait on this
             record = self._annotation_record(connection, annotation_id)
             connection.execute(delete(Annotation).where(Annotation.id == annotation_id))
             return record

@@ -91,7 +91,7 @@ class DocumentQueries(StoreBase):
         With `version_of`, the document becomes the next version of that document's article.
         """
         text = normalise_text(text)
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             group, number = None, 1
             if version_of is not None:
                 group, number = self._next_version(session, version_of)
@@ -123,7 +123,7 @@ class DocumentQueries(StoreBase):
         """Make an imported document the next version of `previous_id`'s article."""
         if document_id == previous_id:
             raise ValueError("a document cannot be a new version of itself")
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             document = self._live(session, document_id)
             document.version_group, document.version_number = self._next_version(
                 session, previous_id
@@ -138,7 +138,7 @@ class DocumentQueries(StoreBase):
     def find_document_with_text(self, text: str) -> int | None:
         """Id of a document whose text equals `text` (after normalisation), if any."""
         digest = text_digest(normalise_text(text))
-        with Session(self.engine) as session:
+        with self._reading() as session:
             return session.scalar(
                 select(Document.id)
                 .where(Document.text_sha256 == digest, Document.deleted_at.is_(None))
@@ -147,7 +147,7 @@ class DocumentQueries(StoreBase):
 
     def find_document_with_digest(self, digest: str) -> int | None:
         """Id of a live document whose text has this SHA-256 (what exports carry), if any."""
-        with Session(self.engine) as session:
+        with self._reading() as session:
             return session.scalar(
                 select(Document.id)
                 .where(Document.text_sha256 == digest, Document.deleted_at.is_(None))
@@ -173,7 +173,7 @@ class DocumentQueries(StoreBase):
         very string and the stored copy is not read: a 2 MB article is not held twice while
         it opens again.
         """
-        with Session(self.engine) as session:
+        with self._reading() as session:
             if known_text is None:
                 return document_record(live_document(session, document_id))
             document = live_document(session, document_id, [defer(Document.text)])
@@ -214,7 +214,7 @@ class DocumentQueries(StoreBase):
             .where(Document.deleted_at.is_(None))
             .order_by(Document.id)
         )
-        with Session(self.engine) as session:
+        with self._reading() as session:
             rows = session.execute(query).all()
         summaries = [DocumentSummary(*row) for row in rows]
         if all_versions:
@@ -240,7 +240,7 @@ class DocumentQueries(StoreBase):
         title = " ".join(title.split())
         if not title:
             raise ValueError("a document needs a title")
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             document = self._live(session, document_id)
             document.title = title
             session.flush()
@@ -248,12 +248,12 @@ class DocumentQueries(StoreBase):
 
     def delete_document(self, document_id: int) -> None:
         """Delete a document with its annotations, undoably until the library is next opened."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             self._live(session, document_id).deleted_at = utc_now()
 
     def restore_document(self, document_id: int) -> None:
         """Undo `delete_document`."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             document = session.get(Document, document_id)
             if document is None:
                 raise NotFoundError(f"There is no document {document_id} in this library.")
@@ -261,7 +261,7 @@ class DocumentQueries(StoreBase):
 
     def purge_deleted_documents(self) -> int:
         """Remove documents deleted in an earlier session for good; returns how many."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             doomed = session.scalars(select(Document).where(Document.deleted_at.is_not(None)))
             count = 0
             for document in doomed:
@@ -279,7 +279,7 @@ class DocumentQueries(StoreBase):
         self, document_id: int, offset: int, focus: tuple[int, int] | None
     ) -> None:
         """Remember where the reader was in a document (scroll offset and sentence focus)."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             session.execute(
                 update(Document)
                 .where(and_(Document.id == document_id))
@@ -292,7 +292,7 @@ class DocumentQueries(StoreBase):
 
     def reading_position(self, document_id: int) -> tuple[int, tuple[int, int] | None]:
         """The remembered scroll offset (code points) and sentence focus of a document."""
-        with Session(self.engine) as session:
+        with self._reading() as session:
             row = session.execute(
                 select(Document.reading_offset, Document.focus_start, Document.focus_end).where(
                     Document.id == document_id

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
 from desktop_app.storage.annotation_queries import AnnotationQueries, NewAnnotation, Placement
 from desktop_app.storage.database import open_library_engine
@@ -38,19 +37,19 @@ class LibraryStore(DocumentQueries, TagQueries, AnnotationQueries, SearchQueries
 
     def setting(self, key: str) -> str | None:
         """A stored per-library setting, or None."""
-        with Session(self.engine) as session:
+        with self._reading() as session:
             item = session.get(AppSetting, key)
             return None if item is None else item.value
 
     def set_setting(self, key: str, value: str) -> None:
         """Store a per-library setting."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             session.merge(AppSetting(key=key, value=value))
 
     def remember_opened(self, document_id: int) -> None:
         """The document was just opened: reopen it at the next start, and put it first in
         File › Open Recent. One transaction, so one sync to disk: opening waits on it."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             session.merge(AppSetting(key=LAST_DOCUMENT_KEY, value=str(document_id)))
             session.execute(
                 update(Document).where(Document.id == document_id).values(opened_at=utc_now())

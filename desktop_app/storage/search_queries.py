@@ -280,7 +280,7 @@ class SearchQueries(StoreBase):
             return []
         parsed = Matcher(terms)
         scan = any(term.unsegmented for term in terms)
-        with Session(self.engine) as session:
+        with self._reading() as session:
             documents = self._scan_documents if scan else self._fts_documents
             document_hits = documents(session, parsed, limit)
             # Annotations get what the documents leave, and at least half the list: only that

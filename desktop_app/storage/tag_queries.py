@@ -45,7 +45,7 @@ class TagQueries(StoreBase):
 
     def tags(self) -> list[TagRecord]:
         """The codebook in panel order."""
-        with Session(self.engine) as session:
+        with self._reading() as session:
             return [tag_record(t) for t in session.scalars(select(Tag).order_by(Tag.position))]
 
     def add_tag(
@@ -63,7 +63,7 @@ class TagQueries(StoreBase):
         """
         name = clean_tag_name(spec.name)
         colour = clean_colour(spec.colour)
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             existing = list(session.scalars(select(Tag).order_by(Tag.position)))
             check_unique_name(name, (t.name for t in existing))
             if parent_id is not None and session.get(Tag, parent_id) is None:
@@ -97,7 +97,7 @@ class TagQueries(StoreBase):
         description: str | None = None,
     ) -> TagRecord:
         """Rename, recolour or describe a tag (annotations keep it: they link by id)."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             tag = self._tag(session, tag_id)
             if name is not None:
                 cleaned = clean_tag_name(name)
@@ -113,7 +113,7 @@ class TagQueries(StoreBase):
 
     def move_tag(self, tag_id: int, position: int) -> None:
         """Put a tag at `position` in the codebook order (which renumbers the 1-9 keys)."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             ordered = list(session.scalars(select(Tag).order_by(Tag.position)))
             tag = self._tag(session, tag_id)
             ordered.remove(tag)
@@ -123,7 +123,7 @@ class TagQueries(StoreBase):
 
     def set_tag_parent(self, tag_id: int, parent_id: int | None) -> TagRecord:
         """Nest a tag under another (`trade` › `tariffs`), or lift it to the top (None)."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             tag = self._tag(session, tag_id)
             if parent_id is not None:
                 ancestor: Tag | None = self._tag(session, parent_id)
@@ -163,7 +163,7 @@ class TagQueries(StoreBase):
 
     def set_tag_order(self, tag_ids: Sequence[int]) -> None:
         """Put the codebook in exactly this order (undo of a change that reordered it)."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             ordered = list(session.scalars(select(Tag).order_by(Tag.position)))
             rank = {tag_id: index for index, tag_id in enumerate(tag_ids)}
             ordered.sort(key=lambda item: rank.get(item.id, len(rank) + item.position))
@@ -172,14 +172,14 @@ class TagQueries(StoreBase):
 
     def remove_tag(self, tag_id: int) -> TagRemoval:
         """Remove a tag and its links (its annotations stay, its children move up a level)."""
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             return self._remove(session, tag_id)
 
     def merge_tags(self, source_id: int, target_id: int) -> TagRemoval:
         """Give every annotation of `source_id` the tag `target_id`, then remove the source."""
         if source_id == target_id:
             raise CodebookError("A tag cannot be merged into itself.")
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             self._tag(session, target_id)
             carried = set(self._annotations_with(session, source_id))
             had_target = set(self._annotations_with(session, target_id))
@@ -195,7 +195,7 @@ class TagQueries(StoreBase):
     def restore_tag(self, removal: TagRemoval, *, merged_into: int | None = None) -> TagRecord:
         """Undo a removal or a merge: the tag back at its place, its links, its children."""
         tag = removal.tag
-        with Session(self.engine) as session, session.begin():
+        with self._writing() as session:
             ordered = list(session.scalars(select(Tag).order_by(Tag.position)))
             check_unique_name(tag.name, (t.name for t in ordered))
             restored = Tag(
@@ -237,7 +237,7 @@ class TagQueries(StoreBase):
 
     def annotations_with_tag(self, tag_id: int) -> list[int]:
         """Ids of the annotations (in any document) that carry the tag."""
-        with Session(self.engine) as session:
+        with self._reading() as session:
             return self._annotations_with(session, tag_id)
 
     def tag_counts(self, document_id: int) -> dict[int, int]:
@@ -248,13 +248,13 @@ class TagQueries(StoreBase):
             .where(Annotation.document_id == document_id)
             .group_by(annotation_tags.c.tag_id)
         )
-        with Session(self.engine) as session:
+        with self._reading() as session:
             return {tag_id: count for tag_id, count in session.execute(query)}
 
     def library_tag_counts(self) -> dict[int, int]:
         """How many annotations in the whole library carry each tag."""
         query = select(annotation_tags.c.tag_id, func.count()).group_by(annotation_tags.c.tag_id)
-        with Session(self.engine) as session:
+        with self._reading() as session:
             return {tag_id: count for tag_id, count in session.execute(query)}
 
     def seed_codebook(self, specs: Iterable[TagSpec]) -> list[TagRecord]:
