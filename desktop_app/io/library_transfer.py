@@ -43,7 +43,18 @@ def import_file(
 def store_imported(
     store: LibraryStore, imported: ImportedDocument, *, version_of: int | None = None
 ) -> ImportOutcome:
-    """Add an imported document (from a file or the clipboard), unless it is already there."""
+    """Add an imported document (from a file or the clipboard), unless it is already there.
+
+    The look-up and the addition are one transaction: two processes importing the same
+    article at once store it once, and the second finds the first's.
+    """
+    with store.transaction():
+        return _store_new_or_find(store, imported, version_of)
+
+
+def _store_new_or_find(
+    store: LibraryStore, imported: ImportedDocument, version_of: int | None
+) -> ImportOutcome:
     existing = store.find_document_with_text(imported.text)
     if existing is not None:
         document = store.document(existing)

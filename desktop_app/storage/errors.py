@@ -48,6 +48,18 @@ class LockedDatabaseError(LibraryError):
         self.path = path
 
 
+class UnwritableDatabaseError(LibraryError):
+    """The library cannot be written: a read-only file or folder, a full or failing disk.
+
+    The file is sound: nothing should be restored over it; the user frees space or fixes
+    permissions and tries again.
+    """
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class BackupError(LibraryError):
     """A backup could not be made or restored (disk full, the library itself damaged)."""
 

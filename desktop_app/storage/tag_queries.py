@@ -258,12 +258,16 @@ class TagQueries(StoreBase):
             return {tag_id: count for tag_id, count in session.execute(query)}
 
     def seed_codebook(self, specs: Iterable[TagSpec]) -> list[TagRecord]:
-        """Give an empty codebook its default tags (does nothing when tags exist)."""
-        if self.tags():
+        """Give an empty codebook its default tags (does nothing when tags exist).
+
+        One transaction with the write lock taken first: processes opening a new library at
+        once seed it once, and the others find the tags.
+        """
+        with self.transaction():
+            if not self.tags():
+                for spec in specs:
+                    self.add_tag(spec)
             return self.tags()
-        for spec in specs:
-            self.add_tag(spec)
-        return self.tags()
 
     # -- helpers -------------------------------------------------------------------------------
 

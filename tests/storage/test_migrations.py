@@ -15,14 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from desktop_app.storage import database
-from desktop_app.storage.database import MIGRATIONS_DIR, create_library_engine
+from desktop_app.storage.database import MIGRATIONS_DIR, create_library_engine, migrate
 from desktop_app.storage.library_store import LAST_DOCUMENT_KEY, LibraryStore
 from desktop_app.storage.orm import Base
 from desktop_app.storage.schema_version import HEAD_REVISION, stored_revision
@@ -48,10 +47,7 @@ def build_at_revision(path: Path, revision: str) -> None:
     """A new library file upgraded to exactly `revision`, by the same road migrate() takes."""
     engine = create_library_engine(path)
     try:
-        config = alembic_config()
-        with engine.connect() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        migrate(engine, revision)
     finally:
         engine.dispose()
 
