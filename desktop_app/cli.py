@@ -112,7 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run one headless command; returns the process exit code."""
+    """Run one headless command; returns the process exit code.
+
+    No traceback reaches the terminal: an error that is a bug is logged with its traceback
+    and reported in one line that says where the log is.
+    """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
@@ -120,11 +124,31 @@ def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
     except UsageError as error:
         print(error, file=err)
         return 2
+    try:
+        return _run_parsed(args, out, err)
+    except KeyboardInterrupt:
+        print("desktop-app: interrupted; every change made so far is kept.", file=err)
+        return 130
+    except Exception as error:
+        print(f"desktop-app: {_logged_bug(args.command, error)}", file=err)
+        return 1
+
+
+def _logged_bug(command: str, error: Exception) -> str:
+    """Log an unexpected error with its traceback; the one line that tells the user so."""
+    from desktop_app.diagnostics import log_bug_to_file
+
+    where = log_bug_to_file(command, error)
+    reason = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+    details = f"the details are in {where}" if where else "the log could not be written"
+    return f"unexpected error in {command} ({reason}); {details}; please report it."
+
+
+def _run_parsed(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from desktop_app.paths import default_database_path
     from desktop_app.storage.errors import LibraryError
 
     path: Path = (args.db or default_database_path()).expanduser()
-    created = not path.exists()
     try:
         store = _open_store(path)
     except LibraryError as error:
@@ -132,24 +156,17 @@ def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | 
         return 1
     from desktop_app.storage.database import database_errors_explained
 
-    code = 1
     try:
         # Damage deeper in the file shows up only when a command reads that far.
         with database_errors_explained(path):
-            code = _run(store, args, out, err)
-        return code
+            return _run(store, args, out, err)
     except LibraryError as error:
         print(f"desktop-app: {_with_backup_hint(error)}", file=err)
         return 1
     finally:
-        # A command that failed on a library it had just created leaves no library behind.
-        discard = created and code != 0 and not store.documents()
+        # A library is never deleted here, even one this command created: another process
+        # may have stored work in it meanwhile.
         store.close()
-        if discard:
-            from desktop_app.storage.backups import COMPANION_SUFFIXES
-
-            for suffix in ("", *COMPANION_SUFFIXES):
-                path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def _run(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

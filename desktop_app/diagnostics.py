@@ -77,3 +77,20 @@ def install_excepthook(report: ErrorReporter, path: Path) -> None:
             log.exception("could not show the error to the user")
 
     sys.excepthook = hook
+
+
+def log_bug_to_file(what: str, error: BaseException, path: Path | None = None) -> Path | None:
+    """Append `error` with its traceback to the log file; its path, or None if unwritable.
+
+    For the command line: unlike start_logging, it never falls back to stderr, where the
+    traceback would reach the user's terminal instead of one line.
+    """
+    path = path or log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as file:
+            file.write(f"{APP_NAME} {__version__}: unexpected error in {what}\n")
+            file.write("".join(traceback.format_exception(error)))
+    except OSError:
+        return None
+    return path

@@ -176,12 +176,19 @@ def test_a_database_from_a_newer_claimmark_is_refused_untouched(library_path: Pa
     assert query(library_path, "SELECT version_num FROM alembic_version") == [("0999",)]
 
 
-def test_an_unnumbered_revision_is_treated_as_newer(library_path: Path) -> None:
+@pytest.mark.parametrize("revision", ["ffe1b2c3d4", "abc", "", "  "])
+def test_an_unnumbered_revision_is_refused_as_foreign_not_newer(
+    library_path: Path, revision: str
+) -> None:
+    """No Claimmark writes such a version: "update Claimmark" would send the user astray."""
     make_library(library_path)
-    set_revision(library_path, "ffe1b2c3d4")
+    set_revision(library_path, revision)
     before = digest(library_path)
-    with pytest.raises(NewerSchemaError):
+    with pytest.raises(UnreadableDatabaseError) as caught:
         open_library_engine(library_path)
+    assert not isinstance(caught.value, NewerSchemaError)
+    assert "schema version no Claimmark writes" in str(caught.value)
+    assert "newer" not in str(caught.value)
     assert digest(library_path) == before
 
 
