@@ -8,7 +8,11 @@ For each anchor, in order of preference (the Hypothesis client's strategy, plus 
 2. **exact**: the quote occurs elsewhere; every occurrence is scored by its context and by its
    distance from where the diff expects it.
 3. **fuzzy**: the best-matching stretch of text near the expected place (the changed region plus
-   a margin, never the whole text), snapped to word boundaries.
+   a margin, never the whole text), snapped to word boundaries. Its work is bounded (see
+   `fuzzy_bounds`): a quote longer than MAX_FUZZY_QUOTE_CHARS is placed by the pieces of it
+   the text holds verbatim, and every alignment is paid from a per-anchor `WorkBudget`. When the
+   budget refuses a step the anchor is not placed ("ok") on the strength of the partial search;
+   `Reanchored.reason` then says why.
 
 A few words (at most SHORT_QUOTE_WORDS) say little by themselves, so they also need one side of
 their context intact, and both sides when they occur more than once.
@@ -32,11 +36,18 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
 from desktop_app.core.anchors import CONTEXT_CHARS, Anchor, anchor_for
+from desktop_app.core.fuzzy_bounds import (
+    WorkBudget,
+    alignment_cost,
+    locate_by_pieces,
+    piece_search_cost,
+    ratio_cost,
+)
 from desktop_app.core.records import ANCHOR_NEEDS_REVIEW, ANCHOR_OK, ANCHOR_ORPHANED
 from desktop_app.core.text_diff import LineDiff
 
@@ -80,6 +91,21 @@ POSITION_CONTEXT_MARGIN = 0.10
 # Fuzzy search: margin around the changed region, and the largest window searched.
 WINDOW_MARGIN = 2 * CONTEXT_CHARS + 128
 MAX_WINDOW_CHARS = 16_000
+# Longer quotes (a long paragraph and more) are not aligned whole, which costs the square of
+# their length, but placed by their intact pieces (`fuzzy_bounds.locate_by_pieces`).
+MAX_FUZZY_QUOTE_CHARS = 2_000
+# The cells (see `fuzzy_bounds`) one anchor's fuzzy search may spend. A quote of
+# MAX_FUZZY_QUOTE_CHARS in the largest window, with its runner-up searches, needs 2.6e9, so a
+# quote under the cap is never refused; what the budget stops is the whole-quote comparisons of
+# quotes of hundreds of kilobytes (tests/core/test_reanchor_bounds.py holds the two together).
+FUZZY_WORK_CELLS = 3_000_000_000
+# The last guard, should a machine be far slower than the cell counts assume.
+FUZZY_SECONDS = 3.0
+# Cells one refinement of an alignment's edges may spend (it is a cheap polish, never needed
+# for the result to be valid, so it simply stops there).
+REFINE_CELLS = 200_000_000
+# A long quote's edges are found by aligning this much of its head and tail around them.
+EDGE_CHARS = 256
 # Occurrences of a very common quote beyond this many are only looked for near the expected place.
 MAX_EXACT_CANDIDATES = 1_000
 # A sentence is looked for at most this many characters either side of a quote (see _sentence).
@@ -112,6 +138,10 @@ class Reanchored:
     ambiguous match needs review whatever its score); when
     orphaned it only marks where the annotation used to be (the expected offset, at least one
     character long unless the new text is empty).
+
+    `reason` is empty unless the search was limited (a bound of the fuzzy search was reached,
+    or the quote was too long to compare whole) and the anchor is not ok: then it says so in one
+    line that continues "annotation N: ...", for an importer's report.
     """
 
     start: int
@@ -119,6 +149,7 @@ class Reanchored:
     status: str
     method: str
     score: float
+    reason: str = ""
 
     def anchor(self, new_text: str) -> Anchor:
         """A fresh anchor (quote and context) of the span in `new_text`.
@@ -308,9 +339,10 @@ class Reanchorer:
             return decided
         # Not placed yet, or placed far away: an edited version near the expected place may be
         # the better (or a rival) candidate.
-        candidates.extend(self._fuzzy_candidates(search, occurrences))
+        budget = WorkBudget(FUZZY_WORK_CELLS, FUZZY_SECONDS)
+        candidates.extend(self._fuzzy_candidates(search, occurrences, budget))
         candidates.sort(key=lambda c: c.score, reverse=True)
-        return self._decide(search, candidates)
+        return _limited(self._decide(search, candidates), budget, len(quote))
 
     def _expected_start(self, anchor: Anchor) -> int:
         """Where the quote should start in the new text, judged by where most of it went.
@@ -538,20 +570,19 @@ class Reanchorer:
 
     # --- 3. fuzzy --------------------------------------------------------------------------------
 
-    def _fuzzy_candidates(self, search: _Search, occurrences: list[int]) -> list[_Candidate]:
+    def _fuzzy_candidates(
+        self, search: _Search, occurrences: list[int], budget: WorkBudget
+    ) -> list[_Candidate]:
         """Up to two best approximate matches near the expected place, not on an exact one."""
         low, high = self._window(search)
         found: list[_Candidate] = []
-        first = self._align(search, low, high)
+        first = self._align(search, low, high, budget)
         if first is None:
             return found
         # The runner-up is the best match left or right of the winner: an ambiguous edit (a
         # sentence duplicated and then changed) shows up there.
-        rest = [
-            c
-            for c in (self._align(search, low, first.start), self._align(search, first.end, high))
-            if c is not None
-        ]
+        sides = ((low, first.start), (first.end, high))
+        rest = [c for c in (self._align(search, *side, budget) for side in sides) if c is not None]
         for candidate in [first, *sorted(rest, key=lambda c: c.score, reverse=True)[:1]]:
             # The exact occurrence nearest before the candidate's end is the only one that
             # could overlap it (occurrences are sorted, and all have the quote's length).
@@ -578,18 +609,34 @@ class Reanchorer:
             low, high = expected - half, expected + length + half
         return max(low, 0), min(high, len(self.new_text))
 
-    def _align(self, search: _Search, low: int, high: int) -> _Candidate | None:
+    def _align(self, search: _Search, low: int, high: int, budget: WorkBudget) -> _Candidate | None:
         """The best approximate match of the quote inside new[low:high], refined and scored."""
         quote = search.anchor.exact
         if high - low < max(len(quote) * QUOTE_MIN, 1):
             return None
+        if len(quote) > MAX_FUZZY_QUOTE_CHARS:
+            return self._align_long(search, low, high, budget)
+        if not budget.spend(alignment_cost(len(quote), high - low)):
+            budget.refuse()
+            return None
+        found = self._alignment(quote, low, high)
+        if found is None:
+            return None
+        start, end = self._refine(quote, *found, low, high, budget)
+        return self._scored(search, start, end)
+
+    def _alignment(self, quote: str, low: int, high: int) -> tuple[int, int] | None:
+        """rapidfuzz's best window of new[low:high] for `quote` (callers pay for it first)."""
         # The alignment has the quote's length; refining may move either edge, so allow slack.
         cutoff = (QUOTE_MIN - 0.1) * 100
         found = fuzz.partial_ratio_alignment(quote, self.new_text[low:high], score_cutoff=cutoff)
         if found is None:
             return None
-        start, end = self._refine(quote, low + found.dest_start, low + found.dest_end, low, high)
-        similarity = _similarity(quote, self.new_text[start:end])
+        return low + found.dest_start, low + found.dest_end
+
+    def _scored(self, search: _Search, start: int, end: int) -> _Candidate | None:
+        """new[start:end] as a fuzzy candidate, unless it reads too little like the quote."""
+        similarity = _similarity(search.anchor.exact, self.new_text[start:end])
         if similarity < QUOTE_MIN:
             return None
         foreign = self._foreign(search.anchor, start, end)
@@ -597,17 +644,71 @@ class Reanchorer:
             self.new_text, start, end, METHOD_FUZZY, similarity, foreign=foreign
         )
 
-    def _refine(self, quote: str, start: int, end: int, low: int, high: int) -> tuple[int, int]:
+    def _align_long(
+        self, search: _Search, low: int, high: int, budget: WorkBudget
+    ) -> _Candidate | None:
+        """A long quote's match in new[low:high]: where its intact pieces put it, edges aligned.
+
+        Aligning it whole would cost the square of its length for every window position; its
+        pieces cost a scan each, and its head and tail are aligned only near the edges they
+        suggest, so the work grows with the window, not with the quote squared.
+        """
+        quote, text = search.anchor.exact, self.new_text
+        if not budget.spend(piece_search_cost(len(quote), high - low)):
+            budget.refuse()
+            return None
+        match = locate_by_pieces(quote, text, low, high, search.expected)
+        if match is None:
+            return None
+        # An edge is as uncertain as the stretch of quote beyond the outermost piece found.
+        head, tail = quote[:EDGE_CHARS], quote[-EDGE_CHARS:]
+        slack = match.head_gap // 2 + EDGE_CHARS
+        found = self._edge(head, match.start - slack, match.start + len(head) + slack, budget)
+        start = match.start if found is None else found[0]
+        slack = match.tail_gap // 2 + EDGE_CHARS
+        found = self._edge(tail, match.end - len(tail) - slack, match.end + slack, budget)
+        end = match.end if found is None else found[1]
+        if end - start < len(quote) * QUOTE_MIN:
+            return None
+        if not budget.spend(ratio_cost(len(quote), end - start)):
+            budget.refuse()
+            return None
+        return self._scored(search, start, end)
+
+    def _edge(self, part: str, low: int, high: int, budget: WorkBudget) -> tuple[int, int] | None:
+        """Where `part` (a long quote's head or tail) best aligns in new[low:high], refined.
+
+        None when it is not there or the budget cannot pay: the pieces' estimate stands then.
+        """
+        low, high = max(low, 0), min(high, len(self.new_text))
+        if high - low < len(part) * QUOTE_MIN or not budget.spend(
+            alignment_cost(len(part), high - low)
+        ):
+            return None
+        found = self._alignment(part, low, high)
+        if found is None:
+            return None
+        return self._refine(part, *found, low, high, budget)
+
+    def _refine(
+        self, quote: str, start: int, end: int, low: int, high: int, budget: WorkBudget
+    ) -> tuple[int, int]:
         """Move the edges of an alignment to where the span reads most like the quote.
 
         The alignment is as long as the quote, so an edited sentence that grew or shrank is cut
         or overshot. Edges step by whole words (white-space boundaries) while that helps, then
-        by single characters, which is what CJK text without spaces needs.
+        by single characters, which is what CJK text without spaces needs. A step compares four
+        spans with the quote: for a long quote the steps are capped by REFINE_CELLS (and the
+        budget's deadline), which leaves a valid span, only a less polished one.
         """
         text = self.new_text
         best = _similarity(quote, text[start:end])
+        step_cost = 4 * ratio_cost(len(quote), end - start + len(quote) // 4)
+        steps = min(4 * len(quote.split()) + 16, REFINE_CELLS // (2 * step_cost) + 1)
         for words in (True, False):
-            for _ in range(4 * len(quote.split()) + 16):
+            for _ in range(steps):
+                if budget.out_of_time():
+                    return start, end
                 moves = (
                     (max(_step(text, start, -1, words), low), end),
                     (_step(text, start, 1, words), end),
@@ -671,6 +772,23 @@ class Reanchorer:
         start = min(self._diff.map_offset(anchor.start), size - 1)
         end = min(max(self._diff.map_offset(anchor.end), start + 1), size)
         return Reanchored(start, end, ANCHOR_ORPHANED, METHOD_NONE, score)
+
+
+def _limited(decided: Reanchored, budget: WorkBudget, quote_chars: int) -> Reanchored:
+    """`decided`, with the reason the fuzzy search was limited, when that may have mattered.
+
+    A refused step may have been the search for a rival, so an ok anchor then needs review.
+    """
+    if budget.shortfall:
+        status = ANCHOR_NEEDS_REVIEW if decided.status == ANCHOR_OK else decided.status
+        return replace(decided, status=status, reason=budget.shortfall)
+    if decided.status == ANCHOR_ORPHANED and quote_chars > MAX_FUZZY_QUOTE_CHARS:
+        return replace(
+            decided,
+            reason=f"its quote is too long ({quote_chars:,} characters) to compare whole, and "
+            "no passage near its place shares enough of its wording",
+        )
+    return decided
 
 
 def _sentence(text: str, start: int, end: int) -> str:
