@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
-import zlib
 from bisect import bisect_left
 from collections.abc import Sequence
 from contextlib import suppress
@@ -40,6 +39,7 @@ from desktop_app.core.codebook import (
 )
 from desktop_app.core.records import AnnotationRecord
 from desktop_app.core.text_normalise import normalise_text
+from desktop_app.io.archive_members import ArchiveRefused, member_bytes
 from desktop_app.io.refi_export import (
     CODEBOOK_NS,
     INTERNAL_SCHEME,
@@ -171,11 +171,16 @@ def _project_member(members: dict[str, zipfile.ZipInfo]) -> str:
 
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """An entry's bytes (zipfile stops at the declared size and checks the CRC)."""
+    """An entry's bytes, unpacked as a stream that is refused once it outgrows its declared size.
+
+    `zipfile` itself would unpack a lying bzip2 or deflate entry to gigabytes before checking;
+    `_checked_members` capped the declared sizes, so this caps what is really unpacked.
+    """
     try:
-        return archive.read(info)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise RefiImportError(f"Cannot unpack {info.filename}: {exc}.") from None
+        return member_bytes(archive, info)
+    except ArchiveRefused as refused:
+        message = str(refused)
+        raise RefiImportError(f"{message[:1].upper()}{message[1:]}.") from None
 
 
 def _parse_xml(data: bytes, label: str) -> etree._Element:

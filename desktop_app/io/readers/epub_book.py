@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import io
 import zipfile
-import zlib
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from desktop_app.io.archive_members import (
+    ZIP_ERRORS,
+    ArchiveRefused,
+    member_bytes,
+    verify_archive,
+)
 from desktop_app.io.html_text import FlatText, html_to_text
 from desktop_app.io.imported import Block, ImportedDocument, ImportRefused
 from desktop_app.io.readers import title_from_name
@@ -31,7 +36,7 @@ _XMLENC = "{http://www.w3.org/2001/04/xmlenc#}"
 _FONT_OBFUSCATION = frozenset(
     {"http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"}
 )
-# EbookLib unpacks every item into memory; a zip bomb within the size limit must not get that far.
+# EbookLib unpacks every item into memory: the most an e-book may unpack to.
 _MAX_UNPACKED = 256 * 1024 * 1024
 _HTML_MEDIA_TYPES = frozenset({"application/xhtml+xml", "text/html"})
 # Not text a reader sees: ruby readings (rt, rp) would run into the words they annotate.
@@ -79,30 +84,23 @@ def read(path: Path, data: bytes) -> ImportedDocument:
     )
 
 
-def _zip_errors() -> tuple[type[BaseException], ...]:
-    """What zipfile raises for a damaged archive (besides BadZipFile, when it reads a member)."""
-    return (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        EOFError,
-        NotImplementedError,  # an unsupported compression method
-        RuntimeError,  # a member encrypted with a zip password
-    )
-
-
 def _refuse_unreadable_package(path: Path, data: bytes) -> None:
-    """Refuse what is not a zip, unpacks to too much, or is protected by DRM."""
+    """Refuse what is not a zip, unpacks to too much, or is protected by DRM.
+
+    Every member is unpacked here first, as a stream, so that EbookLib (which trusts the sizes
+    a zip declares) only ever reads members that have proven them.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if sum(member.file_size for member in members) > _MAX_UNPACKED:
-                limit = _MAX_UNPACKED // (1024 * 1024)
-                raise ImportRefused(path, f"unpacks to more than {limit} MB (or it is damaged)")
-            names = {member.filename for member in members}
-            if _ENCRYPTION_FILE in names and _has_drm(archive.read(_ENCRYPTION_FILE)):
-                raise ImportRefused(path, PROTECTED)
-    except _zip_errors():
+            verify_archive(archive, _MAX_UNPACKED)
+            names = set(archive.namelist())
+            if _ENCRYPTION_FILE in names:
+                encryption = member_bytes(archive, archive.getinfo(_ENCRYPTION_FILE))
+                if _has_drm(encryption):
+                    raise ImportRefused(path, PROTECTED)
+    except ArchiveRefused as refused:
+        raise ImportRefused(path, str(refused)) from None
+    except ZIP_ERRORS:
         raise ImportRefused(path, DAMAGED) from None
 
 
@@ -139,7 +137,7 @@ def _load_book(path: Path, data: bytes) -> Any:
         ValueError,
         TypeError,
         AttributeError,
-        *_zip_errors(),
+        *ZIP_ERRORS,
     )
     try:
         return epub.read_epub(io.BytesIO(data), {"ignore_ncx": True})

@@ -11,12 +11,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from desktop_app.core.text_normalise import normalise_text
+from desktop_app.io.archive_members import ZIP_ERRORS, ArchiveRefused, verify_archive
 from desktop_app.io.html_text import BULLET, CELL_SEPARATOR
 from desktop_app.io.imported import Block, ImportedDocument, ImportRefused
 from desktop_app.io.readers import title_from_name
@@ -101,29 +101,17 @@ def read(path: Path, data: bytes) -> ImportedDocument:
     )
 
 
-def _zip_errors() -> tuple[type[BaseException], ...]:
-    """What zipfile raises for a damaged archive (besides BadZipFile, when it reads a member)."""
-    return (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        EOFError,
-        NotImplementedError,  # an unsupported compression method
-        RuntimeError,  # a member encrypted with a zip password
-    )
-
-
 def _open(path: Path, data: bytes) -> Any:
     """The document as python-docx reads it, or a refusal if it is not a sound .docx."""
+    # python-docx unpacks every part into memory, trusting the sizes the zip declares: every
+    # part is unpacked here first, as a stream, so that it only reads parts that proved them.
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except _zip_errors():
+            verify_archive(archive, _MAX_UNPACKED)
+    except ArchiveRefused as refused:
+        raise ImportRefused(path, str(refused)) from None
+    except ZIP_ERRORS:
         raise ImportRefused(path, DAMAGED) from None
-    if unpacked > _MAX_UNPACKED:
-        # python-docx unpacks every part into memory; a zip bomb must not get that far.
-        limit = _MAX_UNPACKED // (1024 * 1024)
-        raise ImportRefused(path, f"unpacks to more than {limit} MB (or it is damaged)")
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml import etree
@@ -138,7 +126,7 @@ def _open(path: Path, data: bytes) -> Any:
         TypeError,
         AttributeError,
         IndexError,
-        *_zip_errors(),
+        *ZIP_ERRORS,
     )
     try:
         return docx.Document(io.BytesIO(data))
