@@ -77,6 +77,7 @@ def read(path: Path, data: bytes) -> ImportedDocument:
     body = getattr(document.element, "body", None)
     if body is None:
         raise ImportRefused(path, DAMAGED)
+    _refuse_parts_out_of_reach(path, document)
     roles = _StyleRoles(document)
     lines: list[tuple[str, str]] = []
     for element in _block_elements(body):
@@ -97,7 +98,7 @@ def read(path: Path, data: bytes) -> ImportedDocument:
         author=author,
         published=published,
         blocks=blocks,
-        notes=(NOTE,),
+        notes=(NOTE, *_entity_note(body)),
     )
 
 
@@ -132,6 +133,50 @@ def _open(path: Path, data: bytes) -> Any:
         return docx.Document(io.BytesIO(data))
     except malformed:
         raise ImportRefused(path, DAMAGED) from None
+
+
+def _refuse_parts_out_of_reach(path: Path, document: Any) -> None:
+    """Refuse a file whose styles or properties are not one part inside it.
+
+    Hyperlinks and linked pictures point outside the file (TargetMode="External") in many real
+    documents and are never followed. python-docx fails with a ValueError, though, when the
+    relationship to a part it must open is external or given twice; only a crafted file has
+    either, and it is refused as such rather than read with some of its styles guessed.
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    wanted = {
+        RELATIONSHIP_TYPE.STYLES: ("styles", document.part.rels),
+        RELATIONSHIP_TYPE.CORE_PROPERTIES: ("properties", document.part.package.rels),
+    }
+    for reltype, (label, rels) in wanted.items():
+        found = [rel for rel in rels.values() if rel.reltype == reltype]
+        if any(rel.is_external for rel in found):
+            reason = f'its {label} are outside the file (TargetMode="External")'
+            raise ImportRefused(path, f"{reason}; a Word file keeps them inside")
+        if len(found) > 1:
+            raise ImportRefused(path, f"it has {len(found)} {label} parts; a Word file has one")
+
+
+def _entity_note(body: Any) -> tuple[str, ...]:
+    """A note naming the entity references left out of the text, if the file has any.
+
+    Word never writes a DTD, so a document whose DTD declares entities was made by hand; its
+    references are not expanded (that is how a "billion laughs" file would fill memory), and
+    the note says exactly which were left out, while the text around them is kept.
+    """
+    from lxml import etree
+
+    names = [entity.name for entity in body.iter(etree.Entity)]
+    if not names:
+        return ()
+    shown = ", ".join(f"&{name};" for name in sorted(set(names))[:5])
+    more = ", ..." if len(set(names)) > 5 else ""
+    count = f"{len(names)} reference{'' if len(names) == 1 else 's'}"
+    return (
+        f"Word document: {count} to entities its DTD declares ({shown}{more}) "
+        "were left out; the text around them was kept.",
+    )
 
 
 def _block_elements(container: Any) -> Iterator[Any]:
@@ -248,6 +293,10 @@ def _text_pieces(element: Any) -> Iterator[str]:
             continue
         if tag == _TEXT:
             yield child.text or ""
+            # Only an entity reference or a comment can sit inside `w:t`; the text after it
+            # is its tail, not part of the element's text.
+            for inner in child:
+                yield inner.tail or ""
         elif tag in (_TAB, _PTAB):
             yield "\t"
         elif tag == _CARRIAGE_RETURN:
