@@ -19,6 +19,7 @@ from desktop_app.io.archive_members import (
     ZIP_ERRORS,
     ArchiveRefused,
     member_bytes,
+    shown_name,
     verify_archive,
 )
 from desktop_app.io.html_text import FlatText, html_to_text
@@ -62,8 +63,8 @@ def read(path: Path, data: bytes) -> ImportedDocument:
     book = _load_book(path, data)
     chapters: list[FlatText] = []
     skipped = False
-    for content in _chapter_contents(book):
-        flat = _chapter_text(content)
+    for name, content in _chapter_contents(book):
+        flat = _chapter_text(path, name, content)
         if flat is None:
             skipped = True
         else:
@@ -145,8 +146,9 @@ def _load_book(path: Path, data: bytes) -> Any:
         raise ImportRefused(path, DAMAGED) from None
 
 
-def _chapter_contents(book: Any) -> Iterator[bytes]:
-    """The raw XHTML of each document in the spine, in reading order, without nav or cover."""
+def _chapter_contents(book: Any) -> Iterator[tuple[str, bytes]]:
+    """The name and raw XHTML of each document in the spine, in reading order, without nav or
+    cover."""
     import ebooklib
     from ebooklib import epub
 
@@ -169,20 +171,28 @@ def _chapter_contents(book: Any) -> Iterator[bytes]:
         navigation = isinstance(item, epub.EpubNav) or "nav" in getattr(item, "properties", [])
         cover = isinstance(item, epub.EpubCoverHtml) or item.get_name() in covers
         if is_document and not navigation and not cover and isinstance(item.content, bytes):
-            yield item.content
+            yield item.get_name(), item.content
 
 
-def _chapter_text(content: bytes) -> FlatText | None:
-    """A chapter's body flattened to lines and blocks; None if it cannot be parsed at all."""
+def _chapter_text(path: Path, name: str, content: bytes) -> FlatText | None:
+    """A chapter's body flattened to lines and blocks; None if it cannot be parsed at all.
+
+    A chapter the parser could read only in part is refused, saying why: recovering, it would
+    otherwise hand back the text up to where it stopped, as if that were all.
+    """
     from lxml import etree
 
     # Recovering, so that a stray `&` or an HTML-style `<br>` does not lose the chapter; entities
     # stay references (`&nbsp;`, declared by a DTD that is never loaded) for html_to_text.
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    # huge_tree lifts libxml2's 10,000,000-byte cap on one text node (and its nesting cap of
+    # 256), which would cut a long chapter short; the archive caps what a chapter can hold, and
+    # the cap on entity amplification still holds.
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
     try:
         root = etree.fromstring(content, parser)
     except etree.XMLSyntaxError:
         return None
+    _refuse_cut_short(path, name, parser.error_log)
     if root is None:
         return None
     body = root.find(".//{*}body")
@@ -197,6 +207,21 @@ def _chapter_text(content: bytes) -> FlatText | None:
             element.tag = _DROP_MARK
     etree.strip_elements(body, _DROP_MARK, with_tail=False)
     return html_to_text(etree.tostring(body, encoding="unicode", with_tail=False))
+
+
+def _refuse_cut_short(path: Path, name: str, errors: Any) -> None:
+    """Refuse the book if the parser stopped inside chapter `name` at one of its limits."""
+    from lxml import etree
+
+    for error in errors:
+        if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            # libxml2 ends its message with advice for programmers ("see ...", "try ...").
+            message = error.message.split(", see ")[0].split(", try ")[0].split(", use ")[0]
+            raise ImportRefused(
+                path,
+                f"cannot read chapter {shown_name(name)} in full: the XML parser stopped at "
+                f"line {error.line} ({message.strip().rstrip('.')})",
+            )
 
 
 def _is_page_break(element: Any) -> bool:
