@@ -220,7 +220,7 @@ def _with_backup_hint(error: Exception) -> str:
 def _import(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from desktop_app.io.annotation_imports import import_annotations_file, is_annotations_file
     from desktop_app.io.file_reader import read_document_file
-    from desktop_app.io.imported import ImportRefused
+    from desktop_app.io.imported import ImportRefused, check_file_name
     from desktop_app.io.library_transfer import store_imported
 
     files: list[Path] = args.files
@@ -243,6 +243,12 @@ def _import(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: Tex
     limit = max(1, int(max_size_mb * 1024 * 1024))
     failures = 0
     for path in files:
+        try:
+            check_file_name(path)
+        except ImportRefused as refusal:
+            print(f"desktop-app: {refusal}", file=err)
+            failures += 1
+            continue
         if is_annotations_file(path):
             try:
                 outcome_of_annotations = import_annotations_file(store, path, args.document)

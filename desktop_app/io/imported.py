@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,8 +54,24 @@ class ImportedDocument:
 
 
 def display_name(path: Path) -> str:
-    """A file name as the user gave it, on one line (a newline in a name is shown escaped)."""
-    return str(path).replace("\n", "\\n").replace("\r", "\\r")
+    """A file name as the user gave it, on one line (a newline in a name is shown escaped).
+
+    Bytes of a name that are not UTF-8 (Python keeps them as lone surrogates) are shown as
+    `\\xe9`: printing the surrogates themselves would fail.
+    """
+    shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return shown.replace("\n", "\\n").replace("\r", "\\r")
+
+
+def check_file_name(path: Path) -> None:
+    """Refuse a file whose name is not UTF-8: the library stores where each text came from,
+    in UTF-8, and could not record this one."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ImportRefused(
+            path, "the file name is not valid UTF-8; rename the file and import it again"
+        ) from None
 
 
 class ImportRefused(Exception):

@@ -140,10 +140,27 @@ def database_errors_explained(path: Path) -> Iterator[None]:
     try:
         yield
     except (sqlite3.Error, DBAPIError) as error:
-        known = known_database_error(path, error)
+        known = _first_known_in_chain(path, error)
         if known is None:
             raise
         raise known from error
+
+
+def _first_known_in_chain(path: Path, error: BaseException) -> LibraryError | None:
+    """The user-facing error for `error` or for what caused it.
+
+    On a full or failing disk SQLite rolls the whole transaction back by itself; rolling back
+    to a savepoint then fails with "no such savepoint", and the disk's error is only the cause.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        known = known_database_error(path, current)
+        if known is not None:
+            return known
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def open_library_engine(path: Path) -> Engine:
@@ -191,7 +208,7 @@ def open_library_engine(path: Path) -> Engine:
             migrate(engine)
         except SqlAlchemyDatabaseError as error:
             engine.dispose()
-            known = known_database_error(path, error)
+            known = _first_known_in_chain(path, error)
             described = UnreadableDatabaseError(_describe(path, error.orig or error))
             raise (known or described) from error
     return engine
