@@ -46,7 +46,7 @@ def import_annotations_file(
     try:
         if suffix in (".json", ".jsonld"):
             report = import_w3c(store, data, document_id)
-            notes = tuple(f"not placed: {item}" for item in report.not_placed[:5])
+            notes = report.notes + tuple(f"not placed: {item}" for item in report.not_placed[:5])
             return AnnotationImportOutcome(report.summary(), notes, report.document_ids)
         if suffix == ".qdpx":
             project = import_qdpx(store, data)

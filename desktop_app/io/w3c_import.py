@@ -22,16 +22,24 @@ own tags), with its colour and description, and nested under its exported `paren
 tag is in the library or is added by the same import. Tags are matched by name without case, as
 tag names are unique in a library; the library's own tags are never changed. Tags that
 annotations use but the codebook does not list (other tools' files) are added after them.
+
+A file is imported whole or not at all: everything is read and placed first, then every tag
+and annotation is written in one `store.transaction()`. Values no library could store refuse
+the file before anything is written, with the place they are at: a lone UTF-16 surrogate in
+any text (`"\\ud800"`, half of a character, which SQLite cannot encode) and an integer longer
+than Python reads (4,300 digits). A time that cannot be used (not a time, or outside the years
+1 to 9999 once in UTC) is left out, and the report says how many (`imported_values`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from desktop_app.core.anchors import Anchor, anchor_for
@@ -41,7 +49,6 @@ from desktop_app.core.codebook import (
     clean_colour,
     clean_tag_name,
     load_default_codebook,
-    next_colour,
 )
 from desktop_app.core.reanchor import Reanchorer
 from desktop_app.core.records import (
@@ -51,6 +58,7 @@ from desktop_app.core.records import (
     STANCES,
     DocumentRecord,
 )
+from desktop_app.io.imported_values import ColourPicker, TimeReader, count, names_summary
 from desktop_app.io.w3c_export import (
     ANCHOR_STATUS_KEY,
     CHECKWORTHINESS_KEY,
@@ -71,8 +79,10 @@ from desktop_app.storage.store_base import text_digest
 
 IMPORT_METHOD = "imported"
 _KEPT_STATUSES = (ANCHOR_OK, ANCHOR_NEEDS_REVIEW, ANCHOR_ORPHANED)
-# How much of a quote a report line shows.
+# How much of a quote (or an id, a web address, a title) a report line shows.
 _QUOTE_PREVIEW = 60
+# A JSON key that a path can show as `.key`.
+_PLAIN_KEY = re.compile(r"[A-Za-z_@][A-Za-z0-9_:@-]{0,40}")
 
 
 class W3CImportError(ValueError):
@@ -92,7 +102,7 @@ class NotPlaced:
 
     def __str__(self) -> str:
         quote = f" “{_preview(self.quote)}”" if self.quote else ""
-        return f"{self.annotation_id}{quote}: {self.reason}"
+        return f"{_preview(self.annotation_id)}{quote}: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,16 +117,19 @@ class W3CImportReport:
     document_ids: tuple[int, ...] = ()
     # Placed under an id derived from theirs, which another document of the library has.
     renumbered: int = 0
+    # Remarks on what was read differently from the file (a time left out, say).
+    notes: tuple[str, ...] = ()
 
     def summary(self) -> str:
-        """One line, e.g. "12 annotations placed, 1 not placed, 3 already present"."""
-        parts = [f"{self.placed} annotation{'' if self.placed == 1 else 's'} placed"]
+        """One line, e.g. "12 annotations placed, 1 not placed, 3 already present"; of many
+        new tags it names the first few ("new tags: a, b, c and 2,997 more")."""
+        parts = [f"{count(self.placed, 'annotation')} placed"]
         if self.not_placed:
-            parts.append(f"{len(self.not_placed)} not placed")
+            parts.append(f"{len(self.not_placed):,} not placed")
         if self.duplicates:
-            parts.append(f"{self.duplicates} already present")
+            parts.append(f"{self.duplicates:,} already present")
         if self.tags_created:
-            parts.append("new tags: " + ", ".join(self.tags_created))
+            parts.append("new tags: " + names_summary(self.tags_created))
         return ", ".join(parts)
 
 
@@ -166,6 +179,7 @@ def import_w3c(
     fixed = _fixed_document(store, document_id)
     matcher = _DocumentMatcher(store, parsed.documents, fixed)
     placer = _Placer()
+    times = TimeReader(zoneless_is_utc=False)
     found: list[_Found] = []
     not_placed: list[NotPlaced] = []
     unmatched: list[str] = []
@@ -175,7 +189,7 @@ def import_w3c(
             not_placed.append(NotPlaced(label, "", "not a W3C annotation"))
             continue
         try:
-            found.append(_read_annotation(item, matcher, placer))
+            found.append(_read_annotation(item, matcher, placer, times))
         except _Skip as skip:
             not_placed.append(NotPlaced(label, _quote_of(item), skip.reason))
             if skip.unmatched:
@@ -183,9 +197,13 @@ def import_w3c(
     if unmatched and len(unmatched) == len(not_placed) and not found:
         # Nothing in the file belongs to this library: refuse rather than report zero.
         raise W3CImportError(unmatched[0])
-    new, duplicates, renumbered = _split_duplicates(store, found)
-    tag_ids, created_tags = _ensure_tags(store, _tag_names(new), parsed.codebook)
-    written = _write_annotations(store, new, tag_ids)
+    # The documents' texts never change, so placing could be done outside; what the library
+    # already has (ids, tags) is read again inside, where nobody else can change it.
+    with store.transaction():
+        new, duplicates, renumbered = _split_duplicates(store, found)
+        tag_ids, created_tags = _ensure_tags(store, _tag_names(new), parsed.codebook)
+        written = _write_annotations(store, new, tag_ids)
+    time_note = times.note()
     return W3CImportReport(
         placed=len(written),
         not_placed=tuple(not_placed),
@@ -194,6 +212,7 @@ def import_w3c(
         annotation_ids=tuple(written),
         document_ids=tuple(sorted({f.document_id for f in new})),
         renumbered=renumbered,
+        notes=(time_note,) if time_note else (),
     )
 
 
@@ -208,13 +227,14 @@ def _parse(data: str | bytes) -> _Input:
         except UnicodeDecodeError as exc:
             raise W3CImportError(f"not UTF-8 text (byte {exc.start} is invalid)") from None
     try:
-        document = json.loads(data)
+        document = json.loads(data, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise W3CImportError(
             f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
     except RecursionError:
         raise W3CImportError("not usable JSON: nested too deeply") from None
+    _refuse_unstorable(document)
     if isinstance(document, list):
         if document and not any(isinstance(i, dict) and _is_annotation(i) for i in document):
             raise W3CImportError("this JSON list holds no W3C annotations")
@@ -233,6 +253,76 @@ def _parse(data: str | bytes) -> _Input:
     if _is_annotation(document):
         return _Input([document])
     raise W3CImportError("not a W3C annotation, annotation page or annotation collection")
+
+
+class _LongInteger:
+    """A JSON integer longer than Python converts (its int() raises), kept to be refused with
+    its place in the file rather than as a bare ValueError from the JSON reader."""
+
+    def __init__(self, digits: str) -> None:
+        self.digits = len(digits.lstrip("-"))
+
+
+def _integer(digits: str) -> int | _LongInteger:
+    try:
+        return int(digits)
+    except ValueError:
+        return _LongInteger(digits)
+
+
+def _refuse_unstorable(document: Any) -> None:
+    """W3CImportError naming the first value no library could store, anywhere in the file.
+
+    Walks every value once, without recursion (the JSON reader has already bounded the depth).
+    A path is a chain of (parent, step) pairs, put into words only for the refusal.
+    """
+    pending: list[tuple[Any, tuple[Any, ...]]] = [(document, ())]
+    while pending:
+        value, path = pending.pop()
+        if isinstance(value, str):
+            _refuse_surrogate(value, path, "")
+        elif isinstance(value, dict):
+            for key in value:
+                _refuse_surrogate(key, path, "a key in ")
+            # Last in, first out: pushed in reverse, so the first fault in the file is named.
+            pending.extend((value[key], (path, key)) for key in reversed(value))
+        elif isinstance(value, list):
+            pending.extend((value[i], (path, i)) for i in range(len(value) - 1, -1, -1))
+        elif isinstance(value, _LongInteger):
+            raise W3CImportError(
+                f"{_path_words(path)} is an integer of {value.digits:,} digits, more than "
+                "Claimmark reads (4,300); nothing imported"
+            )
+
+
+def _refuse_surrogate(text: str, path: tuple[Any, ...], prefix: str) -> None:
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(text[exc.start])
+        raise W3CImportError(
+            f"{prefix}{_path_words(path)} holds a lone surrogate (\\u{code:04x}, half of a "
+            "UTF-16 pair, not a character), which no library can store; nothing imported"
+        ) from None
+
+
+def _path_words(path: tuple[Any, ...]) -> str:
+    """`items[3].body[1].value`, from the (parent, step) chain; "the file" at the top."""
+    steps: list[str] = []
+    while path:
+        path, step = path
+        if isinstance(step, int):
+            steps.append(f"[{step}]")
+        elif _PLAIN_KEY.fullmatch(step):
+            steps.append(f".{step}")
+        else:
+            steps.append(f"[{_preview(json.dumps(step, ensure_ascii=True))}]")
+    words = "".join(reversed(steps)).removeprefix(".")
+    if not words:
+        return "the file"
+    return words if len(words) <= 3 * _QUOTE_PREVIEW else "…" + words[-3 * _QUOTE_PREVIEW :]
 
 
 def _collection_items(collection: Mapping[str, Any]) -> Iterator[Any]:
@@ -314,7 +404,9 @@ class _Selectors:
     end: int | None
 
 
-def _read_annotation(item: Mapping[str, Any], matcher: _DocumentMatcher, placer: _Placer) -> _Found:
+def _read_annotation(
+    item: Mapping[str, Any], matcher: _DocumentMatcher, placer: _Placer, times: TimeReader
+) -> _Found:
     selectors = _selectors(item.get("target"))
     document = matcher.document_for(selectors)
     anchor, score = placer.place(document, selectors)
@@ -324,8 +416,8 @@ def _read_annotation(item: Mapping[str, Any], matcher: _DocumentMatcher, placer:
     previous = previous if isinstance(previous, str) else ""
     if anchor.exact != selectors.exact and selectors.exact and not previous:
         previous = selectors.exact  # found a slightly different wording: keep the old one
-    created = _moment(item.get("created")) or utc_now()
     tag_names, note = _bodies(item)
+    created = times.read(item.get("created")) or utc_now()
     return _Found(
         uuid=_annotation_uuid(item),
         document_id=document.id,
@@ -333,7 +425,7 @@ def _read_annotation(item: Mapping[str, Any], matcher: _DocumentMatcher, placer:
         tag_names=tag_names,
         note=note,
         created=created,
-        updated=_moment(item.get("modified")) or created,
+        updated=times.read(item.get("modified")) or created,
         status=status,
         score=score,
         previous_exact=previous,
@@ -459,17 +551,6 @@ def _annotation_uuid(item: Mapping[str, Any]) -> str:
     return str(uuid.uuid5(ID_NAMESPACE, "anonymous:" + canonical))
 
 
-def _moment(value: Any) -> datetime | None:
-    """An ISO-8601 time with a zone, in UTC; None for anything else."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return None if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 # ---- documents and anchors ----------------------------------------------------------------------
 
 
@@ -518,9 +599,8 @@ class _DocumentMatcher:
 
     def _entry_digest(self, source: str) -> str:
         """The digest `claimmark:documents` gives the source, when it names one text only."""
-        digests = {e.get("sha256") for e in self._entries.get(source, [])}
-        only = digests.pop() if len(digests) == 1 else None
-        return only if isinstance(only, str) else ""
+        digests = {_string(e.get("sha256")) for e in self._entries.get(source, [])}
+        return digests.pop() if len(digests) == 1 else ""
 
     def _find(self, source: str, digest: str) -> DocumentRecord | None:
         # The same text first: its positions hold as they are. Then the same web address (the
@@ -536,12 +616,13 @@ class _DocumentMatcher:
         return self._by_id[document_id]
 
     def _describe(self, source: str) -> str:
-        titles = {e.get("title") for e in self._entries.get(source, [])}
-        titles.discard(None)
-        title = next(iter(titles)) if len(titles) == 1 else None
-        if isinstance(title, str) and title.strip():
-            return f"“{' '.join(title.split())}” ({source})"
-        return source
+        """The document on one short line: its title (when the file gives one) and address."""
+        titles = {" ".join(_string(e.get("title")).split()) for e in self._entries.get(source, [])}
+        titles.discard("")
+        address = _preview(source) or "(no address)"
+        if len(titles) == 1:
+            return f"“{_preview(titles.pop())}” ({address})"
+        return address
 
 
 class _Placer:
@@ -625,14 +706,14 @@ def _ensure_tags(
     """
     existing = store.tags()
     ids = {t.name.casefold(): t.id for t in existing}
-    used_colours = [t.colour for t in existing]
     missing = [n for n in _wanted_tags(used, codebook) if n.casefold() not in ids]
     palette = load_default_codebook(resource_path("codebook.json")).palette
+    colours = ColourPicker(palette, [t.colour for t in existing])
     created: list[str] = []
     later: list[tuple[int, str]] = []  # (tag id, folded parent name) for parents added after
     for name in missing:
         entry = codebook.get(name.casefold(), {})
-        colour = _colour(entry.get("colour")) or next_colour(palette, used_colours)
+        colour = _colour(entry.get("colour")) or colours.next()
         description = entry.get("description")
         spec = TagSpec(name, colour, description if isinstance(description, str) else "")
         parent = entry.get("parent")
@@ -641,7 +722,7 @@ def _ensure_tags(
         if parent_key and parent_key not in ids and parent_key != name.casefold():
             later.append((tag.id, parent_key))
         ids[tag.name.casefold()] = tag.id
-        used_colours.append(tag.colour)
+        colours.take(tag.colour)
         created.append(tag.name)
     for tag_id, parent_key in later:
         if parent_key in ids:
