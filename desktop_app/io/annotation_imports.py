@@ -51,8 +51,8 @@ def import_annotations_file(
         if suffix == ".qdpx":
             project = import_qdpx(store, data)
             return AnnotationImportOutcome(project.summary(), project.notes)
-        added = import_qdc(store, data)
-        return AnnotationImportOutcome(f"{added} tag{'' if added == 1 else 's'} added")
+        codebook = import_qdc(store, data)
+        return AnnotationImportOutcome(codebook.codebook_summary(), codebook.notes)
     except (W3CImportError, RefiImportError) as error:
         raise ImportRefused(path, str(error)) from None
 

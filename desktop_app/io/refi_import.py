@@ -6,12 +6,16 @@ tags are added in the order of our own export's tag-order Set when the file has 
 every code, else in the file's depth-first order),
 TextSources become documents (or find the document with the same text), and PlainTextSelections
 become annotations with their codes as tags and their Description (and any Notes they refer to)
-as the note. Positions are Unicode code points, end exclusive, as in our own export.
+as the note. Positions are Unicode code points, end exclusive, as in our own export, counted
+from after a byte-order mark (see `refi_text`, which also says how a selection's name can
+vouch for another way of counting, and what becomes of entities a file declares).
 
 The archive comes from elsewhere, so it is read defensively: entry names that could escape a
-folder refuse the file, the uncompressed size is capped, XML entities and DTDs are not resolved,
-and only `internal://` texts inside the archive are read (never a path on disk). Everything is
-read and checked before the first write; if a write then fails, what was written is taken back.
+folder refuse the file, the uncompressed size is capped, the parser loads no DTD and resolves
+no entity (`refi_text` puts in only the plain-text ones the file declares itself), and only
+`internal://` texts inside the archive are read (never a path on disk). Everything is read and
+checked before the first write, and the writes are one `store.transaction()`: the whole file
+or nothing. A time that cannot be used is left out, and the report says how many.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
-from bisect import bisect_left
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -35,11 +38,11 @@ from desktop_app.core.codebook import (
     CodebookError,
     TagSpec,
     load_default_codebook,
-    next_colour,
 )
 from desktop_app.core.records import AnnotationRecord
 from desktop_app.core.text_normalise import normalise_text
 from desktop_app.io.archive_members import ArchiveRefused, member_bytes
+from desktop_app.io.imported_values import ColourPicker, TimeReader, count, names_summary
 from desktop_app.io.refi_export import (
     CODEBOOK_NS,
     INTERNAL_SCHEME,
@@ -47,6 +50,7 @@ from desktop_app.io.refi_export import (
     PROJECT_FILE,
     PROJECT_NS,
 )
+from desktop_app.io.refi_text import ElementText, best_rule, position_rules
 from desktop_app.resources import resource_path
 from desktop_app.storage.annotation_queries import NewAnnotation
 
@@ -58,7 +62,8 @@ MAX_ENTRIES = 100_000
 # Recorded as the imported annotations' anchor method.
 IMPORT_METHOD = "refi_import"
 UNNAMED_CODE = "Unnamed code"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# How much of a title a note shows.
+_TITLE_PREVIEW = 60
 _NON_TEXT_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 
 
@@ -80,16 +85,27 @@ class RefiImportReport:
     selections_skipped: int = 0
     sources_skipped: int = 0
     notes: tuple[str, ...] = ()
+    tag_names_added: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One line: "2 documents, 14 annotations and 3 tags imported; 1 selection skipped"."""
         added = (
-            f"{_count(self.documents_added, 'document')}, "
-            f"{_count(self.annotations_added, 'annotation')} and "
-            f"{_count(self.tags_added, 'tag')} imported"
+            f"{count(self.documents_added, 'document')}, "
+            f"{count(self.annotations_added, 'annotation')} and "
+            f"{count(self.tags_added, 'tag')} imported"
         )
         skipped = self.selections_out_of_range + self.selections_skipped
-        return added + (f"; {_count(skipped, 'selection')} skipped" if skipped else "")
+        return added + (f"; {count(skipped, 'selection')} skipped" if skipped else "")
+
+    def codebook_summary(self) -> str:
+        """One line for a codebook: "3,000 tags added: trade, security, coalition and 2,997
+        more" (a long list would make a line of many kilobytes)."""
+        added = f"{count(self.tags_added, 'tag')} added"
+        if self.tag_names_added:
+            added += ": " + names_summary(self.tag_names_added)
+        if self.tags_matched:
+            added += f"; {self.tags_matched:,} already in the library"
+        return added
 
 
 # ---- reading the archive ---------------------------------------------------------------------
@@ -102,27 +118,28 @@ def import_qdpx(
     with _open_archive(path_or_bytes) as archive:
         members = _checked_members(archive, size_limit)
         project_name = _project_member(members)
-        root = _parse_xml(_read(archive, members[project_name]), project_name)
+        data = _read(archive, members[project_name])
+        root = _parse_xml(data, project_name)
         if etree.QName(root).localname != "Project":
             raise RefiImportError(f"{project_name} does not hold a REFI-QDA project.")
-        plan = _plan_project(root, _ArchiveTexts(archive, members))
+        plan = _plan_project(root, _ArchiveTexts(archive, members), len(data))
     label = "REFI-QDA project"
     if not isinstance(path_or_bytes, bytes):
         label = f"{label} {Path(path_or_bytes).name}"
     return _write(store, plan, label)
 
 
-def import_qdc(store: LibraryStore, data: bytes | Path) -> int:
-    """Add the codes of a `.qdc` codebook that the library lacks; returns how many were added."""
+def import_qdc(store: LibraryStore, data: bytes | Path) -> RefiImportReport:
+    """Add the codes of a `.qdc` codebook that the library lacks (`tags_added` says how many)."""
     raw = data.read_bytes() if isinstance(data, Path) else data
     root = _parse_xml(raw, "The codebook")
     if etree.QName(root).localname != "CodeBook":
         raise RefiImportError("The file does not hold a REFI-QDA codebook.")
     ns = etree.QName(root).namespace or CODEBOOK_NS
-    codes = _Parsed(ns=ns)
+    codes = _Parsed(ns=ns, text=ElementText(root, len(raw)))
     _collect_codes(root, codes)
     ordered = _in_panel_order(codes.codes, root.find(codes.q("Sets")), codes, "guid")
-    return _write(store, _Plan(codes=ordered, notes=codes.notes()), "").tags_added
+    return _write(store, _Plan(codes=ordered, notes=codes.notes()), "")
 
 
 def _open_archive(path_or_bytes: Path | str | bytes) -> zipfile.ZipFile:
@@ -202,6 +219,7 @@ class _ArchiveTexts:
         self._archive = archive
         self._members = members
         self._folded = {name.lower(): name for name in members}
+        self.not_utf8: set[str] = set()  # paths whose file was there but is not UTF-8
 
     def text(self, path: str | None) -> str | None:
         """The text of an `internal://NAME` path, or None (external, missing or not UTF-8)."""
@@ -215,8 +233,10 @@ class _ArchiveTexts:
         if not member:
             return None
         try:
-            return _read(self._archive, self._members[member]).decode("utf-8-sig")
+            # A byte-order mark is kept: positions are read after it, as in inline text.
+            return _read(self._archive, self._members[member]).decode("utf-8")
         except UnicodeDecodeError:
+            self.not_utf8.add(path)
             return None
 
 
@@ -255,6 +275,8 @@ class _Parsed:
     """What the XML holds, with counts of what cannot be imported."""
 
     ns: str
+    text: ElementText
+    times: TimeReader = field(default_factory=lambda: TimeReader(zoneless_is_utc=True))
     codes: list[_Code] = field(default_factory=list)
     sources: list[_Source] = field(default_factory=list)
     out_of_range: int = 0
@@ -263,36 +285,55 @@ class _Parsed:
     unknown_codings: int = 0
     whole_source_codings: int = 0
     ignored_sections: list[str] = field(default_factory=list)
+    # (title, why its text could not be read) of TextSources skipped.
+    unread_texts: list[tuple[str, str]] = field(default_factory=list)
+    # Selections of those TextSources, and of PDF, picture, audio and video sources.
+    unread_text_selections: int = 0
+    other_sources: int = 0
+    # Sources whose positions count another way, as their selections' names show.
+    read_otherwise: list[str] = field(default_factory=list)
 
     def q(self, tag: str) -> str:
         return f"{{{self.ns}}}{tag}"
 
     def notes(self) -> tuple[str, ...]:
+        """What the report says was skipped or read differently, one short line each."""
         lines = []
-        if self.skipped_sources:
+        if self.unread_texts:
+            described = [f"“{title}” ({why})" for title, why in self.unread_texts]
             lines.append(
-                f"{_count(self.skipped_sources, 'source')} without a readable plain text "
-                "(PDF, picture, audio, video, or a file outside the archive) skipped."
+                f"{count(len(described), 'text source')} skipped, "
+                f"with {count(self.unread_text_selections, 'selection')}: "
+                f"{names_summary(described)}."
+            )
+        other_selections = self.skipped_selections - self.unread_text_selections
+        if self.other_sources:
+            lines.append(
+                f"{count(self.other_sources, 'PDF, picture, audio or video source')} skipped, "
+                f"with {count(other_selections, 'selection')}."
             )
         if self.out_of_range:
             lines.append(
-                f"{_count(self.out_of_range, 'selection')} outside "
+                f"{count(self.out_of_range, 'selection')} outside "
                 "(or empty within) the text of their source skipped."
             )
-        if self.skipped_selections:
-            lines.append(
-                f"{_count(self.skipped_selections, 'selection')} of other kinds "
-                "(PDF, picture, audio, video, transcript) skipped."
-            )
+        if self.read_otherwise:
+            shown = names_summary(self.read_otherwise)
+            lines.append(f"Positions read as their selections' names show: {shown}.")
+        if self.text.left_out:
+            lines.append(f"Left out: {names_summary(self.text.left_out)}.")
         if self.unknown_codings:
-            lines.append(f"{_count(self.unknown_codings, 'coding')} naming no known code ignored.")
+            lines.append(f"{count(self.unknown_codings, 'coding')} naming no known code ignored.")
         if self.whole_source_codings:
             lines.append(
-                f"{_count(self.whole_source_codings, 'coding')} of whole sources "
+                f"{count(self.whole_source_codings, 'coding')} of whole sources "
                 "(not of a passage) not imported."
             )
         if self.ignored_sections:
             lines.append(f"Not imported: {', '.join(self.ignored_sections)}.")
+        time_note = self.times.note()
+        if time_note:
+            lines.append(time_note)
         return tuple(lines)
 
 
@@ -306,8 +347,9 @@ class _Plan:
     notes: tuple[str, ...] = ()
 
 
-def _plan_project(root: etree._Element, texts: _ArchiveTexts) -> _Plan:
-    parsed = _Parsed(ns=etree.QName(root).namespace or PROJECT_NS)
+def _plan_project(root: etree._Element, texts: _ArchiveTexts, size: int) -> _Plan:
+    """Everything the project will add, read from its XML (of `size` bytes) and texts."""
+    parsed = _Parsed(ns=etree.QName(root).namespace or PROJECT_NS, text=ElementText(root, size))
     codebook = root.find(parsed.q("CodeBook"))
     if codebook is not None:
         _collect_codes(codebook, parsed)
@@ -320,6 +362,7 @@ def _plan_project(root: etree._Element, texts: _ArchiveTexts) -> _Plan:
             _plan_text_source(element, parsed, texts, known, notes)
         elif local in _NON_TEXT_SOURCES:
             parsed.skipped_sources += 1
+            parsed.other_sources += 1
             parsed.skipped_selections += sum(
                 1
                 for e in element.iter()
@@ -356,12 +399,14 @@ def _collect_codes(parent: etree._Element, parsed: _Parsed, parent_guid: str = "
     for code in children:
         guid = _norm_guid(code.get("guid"))
         if guid:
+            name = _tag_name(code.get("name", ""))
+            description = _child_text(code, parsed, f"the description of code “{name}”")
             parsed.codes.append(
                 _Code(
                     guid=guid,
-                    name=_tag_name(code.get("name", "")),
+                    name=name,
                     colour=_colour(code.get("color")),
-                    description=_child_text(code, parsed.q("Description")),
+                    description=description,
                     parent=parent_guid,
                 )
             )
@@ -406,7 +451,7 @@ def _project_notes(root: etree._Element, parsed: _Parsed, texts: _ArchiveTexts) 
     notes: dict[str, str] = {}
     section = root.find(parsed.q("Notes"))
     for note in section.findall(parsed.q("Note")) if section is not None else ():
-        text = _source_text(note, parsed, texts)
+        text = _source_text(note, parsed, texts, f"note “{_preview(note.get('name') or '')}”")
         if text and text.strip():
             notes[_norm_guid(note.get("guid"))] = normalise_text(text).strip()
     return notes
@@ -420,14 +465,18 @@ def _plan_text_source(
     notes: dict[str, str],
 ) -> None:
     selections = element.findall(parsed.q("PlainTextSelection"))
-    raw = _source_text(element, parsed, texts)
+    title = " ".join((element.get("name") or "").split()) or "Untitled"
+    shown = _preview(title)
+    raw = _source_text(element, parsed, texts, f"the text of “{shown}”")
     if raw is None or not normalise_text(raw):
         parsed.skipped_sources += 1
         parsed.skipped_selections += len(selections)
+        parsed.unread_text_selections += len(selections)
+        parsed.unread_texts.append((shown, _why_unread(element, raw, texts)))
         return
     parsed.whole_source_codings += len(element.findall(parsed.q("Coding")))
-    text, position = _normalised_with_offsets(raw)
-    planned = []
+    text, rules = position_rules(raw)
+    read: list[tuple[etree._Element, int, int, str]] = []
     for selection in selections:
         try:
             start = int(selection.get("startPosition", ""))
@@ -435,56 +484,56 @@ def _plan_text_source(
         except ValueError:
             parsed.out_of_range += 1
             continue
-        if not 0 <= start < end <= len(raw) or position(start) >= position(end):
+        where = f"a selection's description in “{shown}”"
+        read.append((selection, start, end, _child_text(selection, parsed, where)))
+    rule = best_rule(text, rules, [(s, e, (x.get("name") or "", d)) for x, s, e, d in read])
+    if rule.said:
+        parsed.read_otherwise.append(f"“{shown}” ({rule.said})")
+    position = rule.map
+    planned = []
+    for selection, start, end, description in read:
+        if not 0 <= start < end <= position.length or position(start) >= position(end):
             parsed.out_of_range += 1
             continue
+        created = parsed.times.read(selection.get("creationDateTime")) or datetime.now(UTC)
+        modified = parsed.times.read(selection.get("modifiedDateTime")) or created
         planned.append(
             _Selection(
                 guid=_norm_guid(selection.get("guid")) or str(uuid.uuid4()),
                 start=position(start),
                 end=position(end),
                 codes=_selection_codes(selection, parsed, known_codes),
-                note=_selection_note(selection, parsed, notes),
-                created=_datetime(selection.get("creationDateTime")),
-                modified=_datetime(selection.get("modifiedDateTime"), fallback=_EPOCH),
+                note=_selection_note(selection, description, parsed, notes),
+                created=created,
+                modified=modified,
             )
         )
-    title = " ".join((element.get("name") or "").split()) or "Untitled"
     parsed.sources.append(_Source(title=title, text=text, selections=tuple(planned)))
 
 
-def _source_text(element: etree._Element, parsed: _Parsed, texts: _ArchiveTexts) -> str | None:
+def _source_text(
+    element: etree._Element, parsed: _Parsed, texts: _ArchiveTexts, where: str
+) -> str | None:
     """A TextSource's (or Note's) plain text: inline PlainTextContent, else its internal file."""
     content = element.find(parsed.q("PlainTextContent"))
     if content is not None:
-        return content.text or ""
+        return parsed.text.of(content, where)
     return texts.text(element.get("plainTextPath"))
 
 
-def _normalised_with_offsets(raw: str) -> tuple[str, _OffsetMap]:
-    """The text as the library stores it, and a map from positions in `raw` to positions in it.
-
-    Normalising drops a leading byte-order mark and turns CRLF into LF; positions in the file
-    count those characters, so each is shifted by the number of dropped characters before it.
-    """
-    text = normalise_text(raw)
-    lead = len(raw) - len(raw.lstrip("\ufeff\ufffe"))
-    dropped = list(range(lead))
-    index = raw.find("\r\n", lead)
-    while index != -1:
-        dropped.append(index)
-        index = raw.find("\r\n", index + 2)
-    return text, _OffsetMap(dropped)
-
-
-class _OffsetMap:
-    """Maps a position in a raw text to the normalised text, given the dropped positions."""
-
-    def __init__(self, dropped: list[int]) -> None:
-        self._dropped = dropped
-
-    def __call__(self, position: int) -> int:
-        return position - bisect_left(self._dropped, position)
+def _why_unread(element: etree._Element, raw: str | None, texts: _ArchiveTexts) -> str:
+    """Why a TextSource has no text to import, in a few words for the report."""
+    path = element.get("plainTextPath")
+    if raw is not None:
+        return "its text is empty"
+    if not path:
+        return "it gives no plain text"
+    shown = _preview(path)
+    if path in texts.not_utf8:
+        return f"{shown} is not UTF-8 text"
+    if path.startswith(INTERNAL_SCHEME):
+        return f"{shown} is not in the archive"
+    return f"{shown} is outside the archive, which an import never reads"
 
 
 def _selection_codes(
@@ -502,23 +551,17 @@ def _selection_codes(
     return tuple(codes)
 
 
-def _selection_note(selection: etree._Element, parsed: _Parsed, notes: dict[str, str]) -> str:
+def _selection_note(
+    selection: etree._Element, description: str, parsed: _Parsed, notes: dict[str, str]
+) -> str:
     """The Description, then the text of each Note the selection refers to, a blank line apart."""
-    parts = [_child_text(selection, parsed.q("Description"))]
+    parts = [description]
     for ref in selection.findall(parsed.q("NoteRef")):
         parts.append(notes.get(_norm_guid(ref.get("targetGUID")), ""))
     return "\n\n".join(part for part in parts if part.strip())
 
 
 # ---- writing -------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Written:
-    """What an import has written so far, to take back if a later write fails."""
-
-    tags: list[int] = field(default_factory=list)
-    documents: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -530,17 +573,16 @@ class _SourceCounts:
 
 
 def _write(store: LibraryStore, plan: _Plan, source_label: str) -> RefiImportReport:
-    """Store the plan: each new tag and document (one transaction each), then every annotation
-    in one transaction, so annotations are all added or none."""
-    written = _Written()
-    try:
-        tag_of, tags_added, tags_matched = _write_tags(store, plan.codes, written)
-        counts = _write_sources(store, plan.sources, tag_of, written, source_label)
-    except BaseException:
-        _take_back(store, written)
-        raise
+    """Store the plan in one transaction: every tag, document and annotation, or none.
+
+    What the library has (tags by name, documents by text, annotation GUIDs) is read inside
+    it too, so no other window or process can change it between those reads and the writes.
+    """
+    with store.transaction():
+        tag_of, tags_added, tags_matched = _write_tags(store, plan.codes)
+        counts = _write_sources(store, plan.sources, tag_of, source_label)
     return RefiImportReport(
-        tags_added=tags_added,
+        tags_added=len(tags_added),
         tags_matched=tags_matched,
         documents_added=counts.documents_added,
         documents_matched=counts.documents_matched,
@@ -550,37 +592,45 @@ def _write(store: LibraryStore, plan: _Plan, source_label: str) -> RefiImportRep
         selections_skipped=plan.skipped_selections,
         sources_skipped=plan.skipped_sources,
         notes=plan.notes,
+        tag_names_added=tuple(tags_added),
     )
 
 
 def _write_tags(
-    store: LibraryStore, codes: Sequence[_Code], written: _Written
-) -> tuple[dict[str, int], int, int]:
-    """Map each code GUID to a tag id, adding the tags the library lacks.
+    store: LibraryStore, codes: Sequence[_Code]
+) -> tuple[dict[str, int], list[str], int]:
+    """Map each code GUID to a tag id, adding the tags the library lacks; the names added, and
+    how many of the library's tags were matched.
 
     Tags are added in the order of `codes`. A tag added for a nested code goes under the tag
     its parent code maps to, once that is known (in panel order a child may come before its
-    parent); the library's own tags are matched as they are, never moved.
+    parent); the library's own tags are matched as they are, never moved. The bookkeeping
+    here is linear in the codes; each `add_tag` itself reads the whole codebook
+    (`TagQueries.add_tag`), which is what a codebook of thousands still waits for.
     """
-    existing = {tag.name.casefold(): tag.id for tag in store.tags()}
-    colours = [tag.colour for tag in store.tags()]
+    library_tags = store.tags()
+    existing = {tag.name.casefold(): tag.id for tag in library_tags}
     palette = load_default_codebook(resource_path("codebook.json")).palette
+    colours = ColourPicker(palette, [tag.colour for tag in library_tags])
     tag_of: dict[str, int] = {}
+    added: list[str] = []
+    added_ids: set[int] = set()
     matched: set[int] = set()
     later: list[tuple[int, str]] = []  # (new tag id, parent code GUID) for parents added after
     for code in codes:
         key = code.name.casefold()
         if key in existing:
-            if existing[key] not in written.tags:
+            if existing[key] not in added_ids:
                 matched.add(existing[key])
         else:
-            colour = code.colour or next_colour(palette, colours)
+            colour = code.colour or colours.next()
             parent_id = tag_of.get(code.parent) if code.parent else None
             tag = store.add_tag(TagSpec(code.name, colour, code.description), parent_id=parent_id)
             if code.parent and parent_id is None:
                 later.append((tag.id, code.parent))
-            written.tags.append(tag.id)
-            colours.append(tag.colour)
+            added.append(tag.name)
+            added_ids.add(tag.id)
+            colours.take(tag.colour)
             existing[key] = tag.id
         tag_of[code.guid] = existing[key]
     for tag_id, parent_guid in later:
@@ -589,14 +639,13 @@ def _write_tags(
             # Codes merged by name could make a loop, which the store refuses: stay on top.
             with suppress(CodebookError):
                 store.set_tag_parent(tag_id, parent_id)
-    return tag_of, len(written.tags), len(matched)
+    return tag_of, added, len(matched)
 
 
 def _write_sources(
     store: LibraryStore,
     sources: Sequence[_Source],
     tag_of: dict[str, int],
-    written: _Written,
     source_label: str,
 ) -> _SourceCounts:
     """Add or find each source's document, then add all new annotations at once."""
@@ -608,7 +657,6 @@ def _write_sources(
         document_id = store.find_document_with_text(source.text)
         if document_id is None:
             document_id = store.add_document(source.title, source_label, source.text).id
-            written.documents.append(document_id)
             counts.documents_added += 1
             have: list[AnnotationRecord] = []
         else:
@@ -664,17 +712,6 @@ def _new_annotations(
     return items, already
 
 
-def _take_back(store: LibraryStore, written: _Written) -> None:
-    """Undo the documents and tags a failed import added (annotations are added last, in one
-    transaction, so none remain). Best effort: the first error is the one the user needs."""
-    for document_id in reversed(written.documents):
-        with suppress(Exception):
-            store.delete_document(document_id)
-    for tag_id in reversed(written.tags):
-        with suppress(Exception):
-            store.remove_tag(tag_id)
-
-
 # ---- small helpers ---------------------------------------------------------------------------
 
 
@@ -702,21 +739,14 @@ def _colour(value: str | None) -> str | None:
     return "#" + digits.lower()
 
 
-def _datetime(value: str | None, fallback: datetime | None = None) -> datetime:
-    """An xsd:dateTime as an aware UTC datetime (no zone: taken as UTC); else `fallback`, or
-    now."""
-    try:
-        moment = datetime.fromisoformat((value or "").strip())
-    except ValueError:
-        return fallback or datetime.now(UTC)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _child_text(element: etree._Element, tag: str) -> str:
-    child = element.find(tag)
+def _child_text(element: etree._Element, parsed: _Parsed, where: str) -> str:
+    """The whole text of the element's Description ("" without one)."""
+    child = element.find(parsed.q("Description"))
     # XML parsing has already turned literal CRLF into LF; a "&#13;" is kept, as it was meant.
-    return "" if child is None or child.text is None else child.text
+    return "" if child is None else parsed.text.of(child, where)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def _preview(value: str) -> str:
+    """A title or path on one short line, for a note."""
+    flat = " ".join(value.split())
+    return flat if len(flat) <= _TITLE_PREVIEW else flat[: _TITLE_PREVIEW - 1] + "…"

@@ -222,12 +222,12 @@ def test_a_code_without_a_guid_hands_its_children_to_its_own_parent(empty: Libra
 
 def test_codebook_round_trip(library: LibraryStore, empty: LibraryStore) -> None:
     data = export_qdc(library.tags())
-    assert import_qdc(empty, data) == 5
+    assert import_qdc(empty, data).tags_added == 5
     assert [(t.name, t.colour, t.description) for t in empty.tags()] == [
         (t.name, t.colour, t.description) for t in library.tags()
     ]
     assert tag_tree(empty.tags()) == tag_tree(library.tags())
-    assert import_qdc(empty, data) == 0
+    assert import_qdc(empty, data).tags_added == 0
     with pytest.raises(RefiImportError):
         import_qdc(empty, b"<CodeBook")
     with pytest.raises(RefiImportError):
@@ -305,7 +305,7 @@ def test_the_order_set_lists_every_code_in_panel_order_only_when_nesting_cannot(
 
 
 def test_a_codebook_keeps_its_order(ordered: LibraryStore, empty: LibraryStore) -> None:
-    assert import_qdc(empty, export_qdc(ordered.tags())) == len(ORDERED_CODEBOOK)
+    assert import_qdc(empty, export_qdc(ordered.tags())).tags_added == len(ORDERED_CODEBOOK)
     assert codebook_rows(empty) == tree_order(ORDERED_CODEBOOK)
 
 
@@ -543,3 +543,20 @@ def test_selection_times_are_kept(empty: LibraryStore) -> None:
     )
     (annotation,) = empty.annotations(empty.documents()[0].id)
     assert annotation.created == datetime(2020, 5, 6, 7, 8, 9, tzinfo=UTC)
+
+
+def test_an_entity_that_would_double_the_project_is_left_out(empty: LibraryStore) -> None:
+    big = "x" * 2000
+    xml = (
+        f'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY big "{big}">]>'
+        f'<Project xmlns="{PROJECT_NS}" name="p"><Sources><TextSource guid="{SOURCE}" name="T">'
+        f"<PlainTextContent>{TEXT}&big;&big;&big; end</PlainTextContent>"
+        f'<PlainTextSelection guid="{guid(1)}" startPosition="2" endPosition="14"/>'
+        "</TextSource></Sources></Project>"
+    ).encode()
+    report = import_qdpx(empty, qdpx(xml))
+    assert empty.document(empty.documents()[0].id).text == TEXT + big + " end"
+    assert report.notes == (
+        "Left out: &big; in the text of “T” (the project would grow past twice its size), "
+        "&big; in the text of “T” (the project would grow past twice its size).",
+    )
