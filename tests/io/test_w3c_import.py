@@ -669,3 +669,28 @@ def test_summary_is_one_line(store: LibraryStore, library: list[int], other: Lib
         f"{len(ANNOTATIONS['article'])} annotations placed, "
         f"{len(report.not_placed)} not placed, new tags: {NESTED_TAG}, {HOSTILE_TAG}"
     )
+
+
+def test_escaped_surrogate_pairs_are_characters_and_are_kept(other: LibraryStore) -> None:
+    """JSON writes 👍 as `\\ud83d\\udc4d`: a pair is one character; only a lone half refuses."""
+    emoji = sample_texts()[1]
+    document = other.add_document(
+        emoji.title, emoji.source, emoji.raw_text, canonical_url=emoji.canonical_url
+    )
+    annotation = hypothesis_annotation("beef bowl will cost more", "says the 👍🏽 ", ": 10% more")
+    annotation["body"].append({"type": "TextualBody", "value": "noted 😀", "purpose": "replying"})
+
+    report = import_w3c(other, json.dumps(annotation, ensure_ascii=True))
+
+    assert report.placed == 1
+    (placed,) = other.annotations(document.id)
+    assert placed.note == "A **comment**\n\nnoted 😀"
+
+
+def test_a_lone_surrogate_is_refused_before_anything_is_read_from_the_library(
+    other: LibraryStore,
+) -> None:
+    before = (other.tags(), other.documents())
+    with pytest.raises(W3CImportError, match=r"body\[0\]\.value holds a lone surrogate"):
+        import_w3c(other, '{"target": "x", "body": [{"value": "a\\udc00"}]}')
+    assert (other.tags(), other.documents()) == before
