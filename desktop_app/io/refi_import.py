@@ -287,9 +287,8 @@ class _Parsed:
     ignored_sections: list[str] = field(default_factory=list)
     # (title, why its text could not be read) of TextSources skipped.
     unread_texts: list[tuple[str, str]] = field(default_factory=list)
-    # Selections of those TextSources, and of PDF, picture, audio and video sources.
-    unread_text_selections: int = 0
-    other_sources: int = 0
+    unread_text_selections: int = 0  # the selections of those TextSources
+    other_sources: int = 0  # PDF, picture, audio and video sources
     # Sources whose positions count another way, as their selections' names show.
     read_otherwise: list[str] = field(default_factory=list)
 
