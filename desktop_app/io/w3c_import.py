@@ -662,9 +662,12 @@ class _Placer:
         wanted = Anchor(expected, expected + len(exact), exact, selectors.prefix, selectors.suffix)
         found = reanchorer.reanchor(wanted)
         if found.status == ANCHOR_NEEDS_REVIEW:
-            raise _Skip("its quote is not clearly in this text (the best match is uncertain)")
+            raise _Skip(
+                found.reason
+                or "its quote is not clearly in this text (the best match is uncertain)"
+            )
         if found.status != ANCHOR_OK:
-            raise _Skip("its quote is not in this text")
+            raise _Skip(found.reason or "its quote is not in this text")
         return found.anchor(text), found.score
 
 
@@ -709,27 +712,31 @@ def _ensure_tags(
     missing = [n for n in _wanted_tags(used, codebook) if n.casefold() not in ids]
     palette = load_default_codebook(resource_path("codebook.json")).palette
     colours = ColourPicker(palette, [t.colour for t in existing])
-    created: list[str] = []
-    later: list[tuple[int, str]] = []  # (tag id, folded parent name) for parents added after
+    specs: list[TagSpec] = []
+    parents: list[str] = []  # each new tag's folded parent name ("" for none)
     for name in missing:
         entry = codebook.get(name.casefold(), {})
         colour = _colour(entry.get("colour")) or colours.next()
+        colours.take(colour)
         description = entry.get("description")
-        spec = TagSpec(name, colour, description if isinstance(description, str) else "")
+        specs.append(TagSpec(name, colour, description if isinstance(description, str) else ""))
         parent = entry.get("parent")
-        parent_key = " ".join(parent.split()).casefold() if isinstance(parent, str) else ""
-        tag = store.add_tag(spec, parent_id=ids.get(parent_key) if parent_key else None)
-        if parent_key and parent_key not in ids and parent_key != name.casefold():
-            later.append((tag.id, parent_key))
-        ids[tag.name.casefold()] = tag.id
-        colours.take(tag.colour)
-        created.append(tag.name)
-    for tag_id, parent_key in later:
-        if parent_key in ids:
-            # A loop in a hand-edited codebook is refused by the store: the tag stays on top.
-            with suppress(CodebookError):
-                store.set_tag_parent(tag_id, ids[parent_key])
-    return ids, created
+        parents.append(" ".join(parent.split()).casefold() if isinstance(parent, str) else "")
+    # All at once, then nested: a codebook of thousands costs two statements, not n² reads.
+    added = store.add_tags(specs)
+    ids.update((tag.name.casefold(), tag.id) for tag in added)
+    nesting = [
+        (tag.id, ids[parent_key])
+        for tag, parent_key in zip(added, parents, strict=True)
+        if parent_key in ids and ids[parent_key] != tag.id
+    ]
+    # Parents listed before their children nest first, so in a loop of a hand-edited
+    # codebook it is the tag whose parent comes after it that stays on top.
+    order = {tag.id: index for index, tag in enumerate(added)}
+    nesting.sort(key=lambda pair: order.get(pair[1], -1) > order[pair[0]])
+    if nesting:
+        store.nest_tags(nesting)
+    return ids, [tag.name for tag in added]
 
 
 def _colour(value: Any) -> str | None:

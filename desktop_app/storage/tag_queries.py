@@ -88,6 +88,66 @@ class TagQueries(StoreBase):
                 self._keep_subtrees_together(session)  # listed under its parent, not last
             return tag_record(tag)
 
+    def add_tags(self, specs: Sequence[TagSpec]) -> list[TagRecord]:
+        """Add many tags at the end of the codebook, in order, in one transaction.
+
+        What an import of a codebook of thousands needs: `add_tag` reads the whole codebook
+        to check one name, so adding n tags with it costs n² row loads. Here the names are
+        checked once against the library and each other; one bad name and nothing is added.
+        """
+        names = [clean_tag_name(spec.name) for spec in specs]
+        colours = [clean_colour(spec.colour) for spec in specs]
+        with self._writing() as session:
+            taken = {name.casefold() for name in session.scalars(select(Tag.name))}
+            for name in names:
+                if name.casefold() in taken:
+                    raise CodebookError(f"There is already a tag called “{name}”.")
+                taken.add(name.casefold())
+            first = session.scalar(select(func.count()).select_from(Tag)) or 0
+            tags = [
+                Tag(name=name, colour=colour, position=first + index, description=spec.description)
+                for index, (name, colour, spec) in enumerate(
+                    zip(names, colours, specs, strict=True)
+                )
+            ]
+            session.add_all(tags)
+            session.flush()
+            return [tag_record(tag) for tag in tags]
+
+    def nest_tags(self, pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Nest each tag under its parent (tag id, parent id), in one transaction; the pairs
+        applied. A pair that would put a tag inside itself is left out, not refused: codes
+        merged by name can make such a loop, and the tag then stays where it is."""
+        with self._writing() as session:
+            tags = {tag.id: tag for tag in session.scalars(select(Tag))}
+            parent_of = {tag.id: tag.parent_id for tag in tags.values()}
+            applied: list[tuple[int, int]] = []
+            for tag_id, parent_id in pairs:
+                if tag_id not in tags:
+                    raise NotFoundError(f"There is no tag {tag_id} in this library.")
+                if parent_id not in tags:
+                    raise NotFoundError(f"There is no tag {parent_id} in this library.")
+                if self._is_within(parent_id, tag_id, parent_of):
+                    continue
+                parent_of[tag_id] = parent_id
+                tags[tag_id].parent_id = parent_id
+                applied.append((tag_id, parent_id))
+            session.flush()
+            self._keep_subtrees_together(session)
+            return applied
+
+    @staticmethod
+    def _is_within(tag_id: int, ancestor_id: int, parent_of: dict[int, int | None]) -> bool:
+        """Whether `tag_id` is `ancestor_id` or nested (at any depth) under it."""
+        seen: set[int] = set()
+        current: int | None = tag_id
+        while current is not None and current not in seen:
+            if current == ancestor_id:
+                return True
+            seen.add(current)
+            current = parent_of.get(current)
+        return False
+
     def update_tag(
         self,
         tag_id: int,
@@ -151,13 +211,12 @@ class TagQueries(StoreBase):
             parent = item.parent_id if item.parent_id in known else None
             children.setdefault(parent, []).append(item)
         new_order: list[Tag] = []
-
-        def add(parent: int | None) -> None:
-            for item in children.get(parent, []):
-                new_order.append(item)
-                add(item.id)
-
-        add(None)
+        # Depth-first without recursion: an imported codebook may nest thousands deep.
+        pending = list(reversed(children.get(None, [])))
+        while pending:
+            item = pending.pop()
+            new_order.append(item)
+            pending.extend(reversed(children.get(item.id, [])))
         for index, item in enumerate(new_order):
             item.position = index
 
