@@ -114,6 +114,7 @@ def test_long_quotes_are_placed_or_reported_not_placed_in_seconds(
         "urn:example:long-2",
         "urn:example:long-3",
     ]
+    assert all("too long" in note for note in notes), notes  # the bound is given as the reason
     exported = run_cli("export", "--document", "1", "--format", "json", "-o", "-", "--db", db)
     (placed,) = json.loads(exported.out)["first"]["items"]
     position = next(s for s in placed["target"]["selector"] if s["type"] == "TextPositionSelector")
