@@ -133,10 +133,19 @@ class ImportWorker(QObject):
 
 
 def _unexpected(name: str, error: Exception) -> str:
-    """One line for a failure that is not a refusal (a locked library, a bug); logged fully."""
+    """One line for a failure that is not a refusal (a locked library, a bug); logged fully.
+
+    The library's own errors (locked, full disk, read-only) say what to do; anything else is
+    a bug, and its line says where the log with the traceback is.
+    """
+    from desktop_app.diagnostics import log_path
+    from desktop_app.storage.errors import LibraryError
+
     log.exception("importing %s failed", name)
-    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return f"{name}: could not be imported ({reason})"
+    reason = " ".join(str(error).split()) or type(error).__name__
+    if isinstance(error, LibraryError):
+        return f"{name}: could not be imported: {reason}"
+    return f"{name}: could not be imported ({reason[:200]}); the details are in {log_path()}"
 
 
 class ImportProgress(QWidget):

@@ -280,7 +280,12 @@ def test_an_unexpected_import_error_is_reported_and_the_importer_carries_on(
 
     monkeypatch.setattr(library_transfer, "store_imported", locked_once)
     report = import_and_wait(qtbot, app, first)
-    assert report.failures == ["article_0.txt: could not be imported (database is locked)"]
+    from desktop_app.diagnostics import log_path
+
+    assert report.failures == [
+        f"article_0.txt: could not be imported (database is locked); the details are in "
+        f"{log_path()}"
+    ]
     assert not app.imports.busy
     # The next import is not stuck behind the failed one.
     report = import_and_wait(qtbot, app, second)
