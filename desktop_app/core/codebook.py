@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,14 +67,37 @@ def check_unique_name(name: str, existing: Iterable[str]) -> None:
     """Refuse a name that another tag already has (compared without case)."""
     folded = name.casefold()
     if any(folded == other.casefold() for other in existing):
-        raise CodebookError(f"There is already a tag called “{name}”.")
+        raise name_taken(name)
+
+
+def name_taken(name: str) -> CodebookError:
+    """The refusal of a tag name another tag already has."""
+    return CodebookError(f"There is already a tag called “{name}”.")
 
 
 def next_colour(palette: Iterable[str], used: Iterable[str]) -> str:
     """The first palette colour no tag uses yet; when all are taken, cycle through the palette."""
-    colours = [c.lower() for c in palette]
-    taken = [c.lower() for c in used]
-    for colour in colours:
-        if colour not in taken:
-            return colour
-    return colours[len(taken) % len(colours)]
+    return ColourPicker(list(palette), list(used)).next()
+
+
+class ColourPicker:
+    """Colours for new tags: the first palette colour no tag has, then round the palette.
+
+    Kept up to date as tags are added (`take`) rather than recomputed from every colour in use
+    for each one, so an import of a codebook of thousands of tags stays linear.
+    """
+
+    def __init__(self, palette: Sequence[str], used: Sequence[str]) -> None:
+        self._palette = [colour.lower() for colour in palette]
+        self._taken = {colour.lower() for colour in used}
+        self._count = len(used)
+
+    def next(self) -> str:
+        """The colour for the next new tag."""
+        free = next((c for c in self._palette if c not in self._taken), None)
+        return free or self._palette[self._count % len(self._palette)]
+
+    def take(self, colour: str) -> None:
+        """A tag was added with `colour`."""
+        self._taken.add(colour.lower())
+        self._count += 1

@@ -75,24 +75,3 @@ def names_summary(names: Sequence[str]) -> str:
 def count(number: int, noun: str) -> str:
     """`1 tag`, `3,000 tags`."""
     return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
-
-
-class ColourPicker:
-    """Colours for new tags by `next_colour`'s rule (the first palette colour no tag has, then
-    round the palette), kept up to date as tags are added rather than recomputed from every
-    colour in use for each one: a codebook of thousands of tags stays linear."""
-
-    def __init__(self, palette: Sequence[str], used: Sequence[str]) -> None:
-        self._palette = [colour.lower() for colour in palette]
-        self._taken = {colour.lower() for colour in used}
-        self._count = len(used)
-
-    def next(self) -> str:
-        """The colour `next_colour(palette, used)` would give now."""
-        free = next((c for c in self._palette if c not in self._taken), None)
-        return free or self._palette[self._count % len(self._palette)]
-
-    def take(self, colour: str) -> None:
-        """A tag was added with `colour`."""
-        self._taken.add(colour.lower())
-        self._count += 1

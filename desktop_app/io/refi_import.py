@@ -34,13 +34,14 @@ from lxml import etree
 from desktop_app.core.anchors import anchor_for
 from desktop_app.core.codebook import (
     MAX_TAG_NAME,
+    ColourPicker,
     TagSpec,
     load_default_codebook,
 )
 from desktop_app.core.records import AnnotationRecord
 from desktop_app.core.text_normalise import normalise_text
 from desktop_app.io.archive_members import ArchiveRefused, member_bytes
-from desktop_app.io.imported_values import ColourPicker, TimeReader, count, names_summary
+from desktop_app.io.imported_values import TimeReader, count, names_summary
 from desktop_app.io.refi_export import (
     CODEBOOK_NS,
     INTERNAL_SCHEME,

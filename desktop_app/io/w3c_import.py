@@ -45,6 +45,7 @@ from typing import Any
 from desktop_app.core.anchors import Anchor, anchor_for
 from desktop_app.core.codebook import (
     CodebookError,
+    ColourPicker,
     TagSpec,
     clean_colour,
     clean_tag_name,
@@ -58,7 +59,7 @@ from desktop_app.core.records import (
     STANCES,
     DocumentRecord,
 )
-from desktop_app.io.imported_values import ColourPicker, TimeReader, count, names_summary
+from desktop_app.io.imported_values import TimeReader, count, names_summary
 from desktop_app.io.w3c_export import (
     ANCHOR_STATUS_KEY,
     CHECKWORTHINESS_KEY,

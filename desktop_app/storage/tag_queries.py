@@ -18,6 +18,7 @@ from desktop_app.core.codebook import (
     check_unique_name,
     clean_colour,
     clean_tag_name,
+    name_taken,
 )
 from desktop_app.core.records import TagRecord
 from desktop_app.storage.errors import NotFoundError
@@ -101,7 +102,7 @@ class TagQueries(StoreBase):
             taken = {name.casefold() for name in session.scalars(select(Tag.name))}
             for name in names:
                 if name.casefold() in taken:
-                    raise CodebookError(f"There is already a tag called “{name}”.")
+                    raise name_taken(name)
                 taken.add(name.casefold())
             first = session.scalar(select(func.count()).select_from(Tag)) or 0
             tags = [
