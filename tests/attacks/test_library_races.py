@@ -46,6 +46,26 @@ def article(folder: Path, number: int) -> Path:
     return path
 
 
+def imports_at_once(library: Path, files: list[Path]) -> list[tuple[int, str]]:
+    """Start one `desktop-app import FILE --db library` per file, all at once; (exit code,
+    standard error) of each, once all have ended."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "desktop_app", "import", str(f), "--db", str(library)],
+            env=headless_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
+    results = []
+    for process in processes:
+        _, err = process.communicate(timeout=300)
+        results.append((process.returncode, err))
+    return results
+
+
 def test_a_refused_first_import_keeps_what_another_process_stored(tmp_path: Path) -> None:
     """The library a refused import created is kept: another process may already use it."""
     library = tmp_path / "new.db"
@@ -86,22 +106,7 @@ def test_a_refused_import_into_a_new_library_deletes_no_file(tmp_path: Path) -> 
 def test_ten_processes_create_one_library_at_once(tmp_path: Path) -> None:
     library = tmp_path / "shared.db"
     files = [article(tmp_path, n) for n in range(PROCESSES)]
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "desktop_app", "import", str(f), "--db", str(library)],
-            env=headless_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for f in files
-    ]
-    results = [
-        (p.wait(timeout=300), p.stderr.read().decode() if p.stderr else "") for p in processes
-    ]
-    for process in processes:
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+    results = imports_at_once(library, files)
     assert [code for code, _ in results] == [0] * PROCESSES, results
     serial = tmp_path / "serial.db"
     for f in files:
@@ -116,21 +121,8 @@ def test_ten_processes_create_one_library_at_once(tmp_path: Path) -> None:
 
 def test_the_same_file_imported_by_ten_processes_is_stored_once(tmp_path: Path) -> None:
     library = tmp_path / "shared.db"
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "desktop_app", "import", str(SAMPLE), "--db", str(library)],
-            env=headless_env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        for _ in range(PROCESSES)
-    ]
-    errors = []
-    for process in processes:
-        assert process.stderr is not None
-        errors.append((process.wait(timeout=300), process.stderr.read().decode()))
-        process.stderr.close()
-    assert [code for code, _ in errors] == [0] * PROCESSES, errors
+    results = imports_at_once(library, [SAMPLE] * PROCESSES)
+    assert [code for code, _ in results] == [0] * PROCESSES, results
     with closing(sqlite3.connect(library)) as connection:
         assert connection.execute("SELECT count(*) FROM documents").fetchone() == (1,)
 

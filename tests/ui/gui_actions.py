@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
@@ -47,3 +50,12 @@ def import_and_wait(qtbot: object, app: object, *paths: object) -> object:
     with qtbot.waitSignal(app.imported, timeout=20_000) as blocker:  # type: ignore[attr-defined]
         app.window.openFilesRequested.emit([str(p) for p in paths])  # type: ignore[attr-defined]
     return blocker.args[0]
+
+
+def library_dump(path: Path) -> list[str]:
+    """Every table and row of the library file, as SQL text: what "unchanged" is checked by."""
+    connection = sqlite3.connect(path)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()

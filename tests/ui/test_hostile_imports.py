@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from gui_actions import import_and_wait
-
-
-def dump(path: Path) -> list[str]:
-    connection = sqlite3.connect(path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
+from gui_actions import library_dump as dump
 
 
 def ratio_bomb(path: Path, member: str) -> Path:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 from markdown_it import MarkdownIt
 from PySide6.QtCore import Qt
@@ -14,14 +11,7 @@ from desktop_app.ui.application import ClaimmarkApplication
 from desktop_app.ui.export_dialog import ExportDialog
 
 from gui_actions import drag_select, import_and_wait
-
-
-def dump(path: Path) -> list[str]:
-    connection = sqlite3.connect(path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
+from gui_actions import library_dump as dump
 
 
 def quit_app(app) -> None:
