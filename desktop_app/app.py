@@ -14,8 +14,8 @@ from desktop_app.cli import COMMANDS, OneLineParser, UsageError, run_command
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.ui.application import ClaimmarkApplication
-    from desktop_app.ui.single_instance import InstanceGuard
+    from desktop_app.ui.shell.application import ClaimmarkApplication
+    from desktop_app.ui.shell.single_instance import InstanceGuard
 
 
 def parse_window_arguments(argv: list[str]) -> tuple[Path | None, Path | None]:
@@ -52,8 +52,8 @@ def run_window(file: Path | None, database: Path | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.paths import default_database_path, settings_path
-    from desktop_app.ui.application import ClaimmarkApplication
-    from desktop_app.ui.single_instance import InstanceGuard
+    from desktop_app.ui.shell.application import ClaimmarkApplication
+    from desktop_app.ui.shell.single_instance import InstanceGuard
 
     library = database or default_database_path()
     guard = InstanceGuard(library)
@@ -96,7 +96,7 @@ def after_first_paint(
 
     from desktop_app.diagnostics import install_excepthook, start_logging
     from desktop_app.resources import resource_path
-    from desktop_app.ui.error_dialog import show_unexpected_error
+    from desktop_app.ui.dialogs.error_dialog import show_unexpected_error
 
     app.setWindowIcon(QIcon(str(resource_path("icon.svg"))))
     install_excepthook(show_unexpected_error, start_logging())

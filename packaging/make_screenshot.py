@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop_app import APP_NAME
 from desktop_app.core.anchors import anchor_for
 from desktop_app.core.codebook import TagSpec
-from desktop_app.ui.application import ClaimmarkApplication
+from desktop_app.ui.shell.application import ClaimmarkApplication
 
 SCENES = ("reader", "analysis", "codebook", "claims", "versions", "review")
 LOOKS = ("light", "dark")

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app import diagnostics
-from desktop_app.ui.error_dialog import show_unexpected_error
+from desktop_app.ui.dialogs.error_dialog import show_unexpected_error
 
 
 @pytest.fixture

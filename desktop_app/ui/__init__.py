@@ -5,6 +5,6 @@ module imported after it (see pyside_import_hook): everything the window loads l
 SQLAlchemy to the exporters, is imported through a ui module.
 """
 
-from desktop_app.ui.pyside_import_hook import skip_source_reading
+from desktop_app.ui.shell.pyside_import_hook import skip_source_reading
 
 skip_source_reading()

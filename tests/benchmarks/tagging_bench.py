@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from large_library import LargeLibrary, build
 from window_harness import settle, start_app, stop_app
 
-from desktop_app.ui.application import ClaimmarkApplication
+from desktop_app.ui.shell.application import ClaimmarkApplication
 
 SENTENCES = 60
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop_app.ui.application import ClaimmarkApplication
+from desktop_app.ui.shell.application import ClaimmarkApplication
 
 
 def qt_app() -> QApplication:

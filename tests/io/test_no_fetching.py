@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.io.file_reader import read_document_file
 from desktop_app.io.readers.clipboard import from_clipboard
-from desktop_app.ui.article_view import ArticleView
+from desktop_app.ui.reader.article_view import ArticleView
 
 
 class CountingServer:

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop_app.ui.application import ClaimmarkApplication
+from desktop_app.ui.shell.application import ClaimmarkApplication
 
 Launcher = Callable[..., ClaimmarkApplication]
 

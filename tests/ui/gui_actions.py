@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.ui.article_view import ArticleView
+from desktop_app.ui.reader.article_view import ArticleView
 
 
 def point_of(view: ArticleView, offset: int) -> QPoint:

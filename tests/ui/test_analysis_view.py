@@ -23,13 +23,13 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.analysis import Analysis, TagStats, analyse
 from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord
 from desktop_app.io.stats_export import stats_csv
-from desktop_app.ui.analysis_view import (
+from desktop_app.ui.analysis.analysis_view import (
     AnalysisView,
     Scope,
     continuous_months,
     summary_line,
 )
-from desktop_app.ui.charts import (
+from desktop_app.ui.analysis.charts import (
     DARK_CHART,
     EXPORT_CHART,
     Bar,

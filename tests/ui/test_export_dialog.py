@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
-from desktop_app.ui.export_dialog import ExportChoice, ExportDialog
+from desktop_app.ui.dialogs.export_dialog import ExportChoice, ExportDialog
 
 from gui_actions import import_and_wait
 

@@ -8,7 +8,7 @@ from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QDialog, QToolTip
 
 from desktop_app.core.highlight_layers import composite
-from desktop_app.ui.add_tag_dialog import AddTagDialog
+from desktop_app.ui.dialogs.add_tag_dialog import AddTagDialog
 
 from gui_actions import click, drag_select
 

@@ -7,8 +7,8 @@ from markdown_it import MarkdownIt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from desktop_app.ui.application import ClaimmarkApplication
-from desktop_app.ui.export_dialog import ExportDialog
+from desktop_app.ui.dialogs.export_dialog import ExportDialog
+from desktop_app.ui.shell.application import ClaimmarkApplication
 
 from gui_actions import drag_select, import_and_wait
 from gui_actions import library_dump as dump

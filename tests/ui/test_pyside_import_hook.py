@@ -10,7 +10,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from desktop_app.ui.pyside_import_hook import skip_source_reading
+from desktop_app.ui.shell.pyside_import_hook import skip_source_reading
 
 
 def write_probe_module(folder: Path) -> tuple[str, Path]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
-from desktop_app.ui.article_view import ArticleView
+from desktop_app.ui.reader.article_view import ArticleView
 
 
 def setup_of(viewport: QWidget, owner: QWidget) -> dict[str, object]:

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QFontDialog
 
 from desktop_app.core.highlight_layers import composite
 from desktop_app.core.reading_colours import DARK, LIGHT
-from desktop_app.ui import appearance
-from desktop_app.ui.reading_style import BASE_POINT_SIZE
+from desktop_app.ui.reader.reading_style import BASE_POINT_SIZE
+from desktop_app.ui.shell import appearance
 
 
 @pytest.fixture(autouse=True)

@@ -19,10 +19,10 @@ from desktop_app.storage import backups
 from desktop_app.storage.backups import list_backups, make_backup
 from desktop_app.storage.library_setup import prepare_library
 from desktop_app.storage.library_store import LAST_DOCUMENT_KEY, LibraryStore
-from desktop_app.ui import application as application_module
-from desktop_app.ui.application import ClaimmarkApplication
-from desktop_app.ui.recovery_dialog import RecoveryChoice, RecoveryDialog
-from desktop_app.ui.settings import AppSettings
+from desktop_app.ui.dialogs.recovery_dialog import RecoveryChoice, RecoveryDialog
+from desktop_app.ui.shell import application as application_module
+from desktop_app.ui.shell.application import ClaimmarkApplication
+from desktop_app.ui.shell.settings import AppSettings
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 TEXT = "Trade talks resumed on Monday. Security was discussed. The coalition held firm.\n"

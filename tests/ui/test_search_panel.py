@@ -8,7 +8,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 
 from desktop_app.core.search_hit import SearchHit
 from desktop_app.storage.library_store import LibraryStore
-from desktop_app.ui.search_panel import DEBOUNCE_MS, SearchPanel, snippet_runs, trim_lead_in
+from desktop_app.ui.panels.search_panel import DEBOUNCE_MS, SearchPanel, snippet_runs, trim_lead_in
 
 HITS = [
     SearchHit(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desktop_app.ui.single_instance import (
+from desktop_app.ui.shell.single_instance import (
     InstanceGuard,
     decode_request,
     encode_request,
@@ -83,7 +83,7 @@ def test_a_killed_primary_leaves_a_lock_the_next_start_takes_over(
         "import sys, time\n"
         "from pathlib import Path\n"
         "from PySide6.QtCore import QCoreApplication\n"
-        "from desktop_app.ui.single_instance import InstanceGuard\n"
+        "from desktop_app.ui.shell.single_instance import InstanceGuard\n"
         "app = QCoreApplication([])\n"
         "guard = InstanceGuard(Path(sys.argv[1]))\n"
         "assert guard.acquire() and guard.serve()\n"

@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("sqlalchemy", "alembic", "pysbd", "desktop_app.ui.charts", "desktop_app.ui.analysis_view")
+HEAVY = (
+    "sqlalchemy",
+    "alembic",
+    "pysbd",
+    "desktop_app.ui.analysis.charts",
+    "desktop_app.ui.analysis.analysis_view",
+)
 
 # Not in the first frame, so not imported before the window shows.
 HIDDEN_AT_START = (
@@ -32,30 +38,30 @@ HIDDEN_AT_START = (
     "desktop_app.storage.library_analysis",
     "desktop_app.storage.library_store",
     "desktop_app.core.analysis",
-    "desktop_app.ui.add_tag_dialog",
-    "desktop_app.ui.background",
-    "desktop_app.ui.claims_view",
-    "desktop_app.ui.codebook_dialog",
-    "desktop_app.ui.error_dialog",
-    "desktop_app.ui.export_dialog",
-    "desktop_app.ui.find_bar",
-    "desktop_app.ui.find_controller",
-    "desktop_app.ui.import_controller",
-    "desktop_app.ui.recovery_dialog",
-    "desktop_app.ui.search_dock",
-    "desktop_app.ui.search_panel",
-    "desktop_app.ui.version_controller",
-    "desktop_app.ui.versions_dialog",
+    "desktop_app.ui.dialogs.add_tag_dialog",
+    "desktop_app.ui.shell.background",
+    "desktop_app.ui.dialogs.claims_view",
+    "desktop_app.ui.dialogs.codebook_dialog",
+    "desktop_app.ui.dialogs.error_dialog",
+    "desktop_app.ui.dialogs.export_dialog",
+    "desktop_app.ui.reader.find_bar",
+    "desktop_app.ui.reader.find_controller",
+    "desktop_app.ui.shell.import_controller",
+    "desktop_app.ui.dialogs.recovery_dialog",
+    "desktop_app.ui.panels.search_dock",
+    "desktop_app.ui.panels.search_panel",
+    "desktop_app.ui.shell.version_controller",
+    "desktop_app.ui.dialogs.versions_dialog",
     # The panels and the reading controller: built by MainWindow.complete() after the paint.
-    "desktop_app.ui.side_panel",
-    "desktop_app.ui.library_panel",
-    "desktop_app.ui.reading_controller",
-    "desktop_app.ui.delegates",
+    "desktop_app.ui.panels.side_panel",
+    "desktop_app.ui.panels.library_panel",
+    "desktop_app.ui.reader.reading_controller",
+    "desktop_app.ui.panels.delegates",
     "desktop_app.models.annotation_list_model",
     "desktop_app.models.library_model",
     "desktop_app.models.tag_list_model",
     "desktop_app.core.records",  # the preview's byline comes from core.bylines
-    "desktop_app.ui.backup_run",
+    "desktop_app.ui.shell.backup_run",
 )
 
 # Runs the real entry point and prints the modules loaded when the main window is shown.
@@ -64,7 +70,7 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 from desktop_app.app import main
-from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.shell.main_window import MainWindow
 
 loaded = []
 
@@ -102,7 +108,7 @@ def present(names: tuple[str, ...], modules: list[str]) -> list[str]:
 
 
 def test_the_window_modules_import_nothing_heavy() -> None:
-    code = "import sys, desktop_app.ui.application\nprint(sorted(sys.modules))"
+    code = "import sys, desktop_app.ui.shell.application\nprint(sorted(sys.modules))"
     assert present(HEAVY, ast.literal_eval(run_python(code))) == []
 
 
@@ -113,5 +119,5 @@ def test_nothing_hidden_is_imported_before_the_window_shows(
     if library == "existing":
         request.getfixturevalue("store")  # a prepared library: its last article is previewed
     loaded = ast.literal_eval(run_python(AT_SHOW, "--db", str(library_path)))
-    assert "desktop_app.ui.main_window" in loaded
+    assert "desktop_app.ui.shell.main_window" in loaded
     assert present(HIDDEN_AT_START, loaded) == []

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
-from desktop_app.ui.search_panel import SearchPanel
+from desktop_app.ui.panels.search_panel import SearchPanel
 
 if TYPE_CHECKING:
     from desktop_app.core.search_hit import SearchHit

@@ -21,18 +21,18 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.resources import sample_article
 from desktop_app.storage.quick_peek import peek_last_document
-from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.settings import AppSettings
+from desktop_app.ui.shell.main_window import MainWindow
+from desktop_app.ui.shell.settings import AppSettings
 
 if TYPE_CHECKING:
     from desktop_app.models.document_session import DocumentSession
     from desktop_app.storage.backups import Backup, BackupPolicy
     from desktop_app.storage.errors import DamagedDatabaseError, LockedDatabaseError
     from desktop_app.storage.library_store import LibraryStore
-    from desktop_app.ui.backup_run import BackupRun
-    from desktop_app.ui.import_controller import ImportController, ImportReport
-    from desktop_app.ui.recovery_dialog import RecoveryChoice, RecoveryDialog
-    from desktop_app.ui.version_controller import VersionController
+    from desktop_app.ui.dialogs.recovery_dialog import RecoveryChoice, RecoveryDialog
+    from desktop_app.ui.shell.backup_run import BackupRun
+    from desktop_app.ui.shell.import_controller import ImportController, ImportReport
+    from desktop_app.ui.shell.version_controller import VersionController
 
 log = logging.getLogger(__name__)
 
@@ -134,8 +134,8 @@ class ClaimmarkApplication(QObject):
         )
         from desktop_app.storage.library_setup import start_document
         from desktop_app.storage.library_store import LAST_DOCUMENT_KEY
-        from desktop_app.ui.import_controller import ImportController
-        from desktop_app.ui.version_controller import VersionController
+        from desktop_app.ui.shell.import_controller import ImportController
+        from desktop_app.ui.shell.version_controller import VersionController
 
         # Asked before opening, which itself writes (the last document, its reading place).
         changed_since_backup = library_changed_since_last_backup(self.database)
@@ -200,7 +200,7 @@ class ClaimmarkApplication(QObject):
         """Ask what to do about a damaged or locked library; nothing is touched until asked."""
         from desktop_app.storage.backups import newest_good_backup
         from desktop_app.storage.errors import LockedDatabaseError
-        from desktop_app.ui.recovery_dialog import RecoveryDialog
+        from desktop_app.ui.dialogs.recovery_dialog import RecoveryDialog
 
         locked = isinstance(error, LockedDatabaseError)
         # Checking backups reads them whole, but only now that something has already failed.
@@ -228,7 +228,7 @@ class ClaimmarkApplication(QObject):
         """
         from desktop_app.storage.backups import restore_backup, start_new_library
         from desktop_app.storage.errors import BackupError
-        from desktop_app.ui.recovery_dialog import RecoveryChoice
+        from desktop_app.ui.dialogs.recovery_dialog import RecoveryChoice
 
         self.recovery_dialog = None
         if choice is RecoveryChoice.QUIT:
@@ -277,7 +277,7 @@ class ClaimmarkApplication(QObject):
         """Start a backup on its own thread; False when one is already running (or quitting)."""
         if self._backup_run is not None or self.store is None or self._shut_down:
             return False
-        from desktop_app.ui.backup_run import BackupRun
+        from desktop_app.ui.shell.backup_run import BackupRun
 
         run = BackupRun(self.database, self.window.settings.backups_kept, self)
         run.succeeded.connect(self.on_backup_made)

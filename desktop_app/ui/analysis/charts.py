@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop_app.core.highlight_layers import composite, contrast_ratio
 from desktop_app.io.atomic_write import write_bytes_atomically
-from desktop_app.ui.reading_style import DARK, LIGHT, interface_font
+from desktop_app.ui.reader.reading_style import DARK, LIGHT, interface_font
 
 MARGIN = 16.0
 GAP = 10.0

@@ -29,8 +29,8 @@ from desktop_app.core.sentences import Sentence
 from desktop_app.core.tag_toggle import ToggleKind, plan_toggle
 from desktop_app.models.annotation_list_model import AnnotationListModel
 from desktop_app.models.tag_list_model import TagListModel
-from desktop_app.ui.article_view import ArticleView
-from desktop_app.ui.side_panel import SidePanel
+from desktop_app.ui.panels.side_panel import SidePanel
+from desktop_app.ui.reader.article_view import ArticleView
 
 if TYPE_CHECKING:
     from desktop_app.models.document_session import DocumentSession

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.search_hit import Marks, SearchHit
 from desktop_app.models.search_model import SearchResultModel, SearchRole, count_text
-from desktop_app.ui.delegates import PAD, paint_row_background
+from desktop_app.ui.panels.delegates import PAD, paint_row_background
 
 Index = QModelIndex | QPersistentModelIndex
 Search = Callable[[str], Sequence[SearchHit]]

@@ -14,16 +14,16 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.reading_colours import ReadingColours
-from desktop_app.ui.appearance import APPEARANCE_LABELS, Appearance
-from desktop_app.ui.article_view import ArticleView
-from desktop_app.ui.reading_style import (
+from desktop_app.ui.reader.article_view import ArticleView
+from desktop_app.ui.reader.reading_style import (
     BASE_POINT_SIZE,
     MAX_POINT_SIZE,
     MIN_POINT_SIZE,
     FontChoice,
     reading_font,
 )
-from desktop_app.ui.settings import AppSettings
+from desktop_app.ui.shell.appearance import APPEARANCE_LABELS, Appearance
+from desktop_app.ui.shell.settings import AppSettings
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME
-from desktop_app.ui.article_view import ArticleView
-from desktop_app.ui.reading_comfort import ReadingComfort
-from desktop_app.ui.settings import AppSettings
+from desktop_app.ui.reader.article_view import ArticleView
+from desktop_app.ui.reader.reading_comfort import ReadingComfort
+from desktop_app.ui.shell.settings import AppSettings
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -43,15 +43,15 @@ if TYPE_CHECKING:
     from desktop_app.models.document_session import DocumentSession
     from desktop_app.models.library_model import LibraryModel
     from desktop_app.models.tag_list_model import TagListModel
-    from desktop_app.ui.analysis_launcher import AnalysisLauncher
-    from desktop_app.ui.export_dialog import ExportChoice
-    from desktop_app.ui.find_bar import FindBar
-    from desktop_app.ui.find_controller import FindController
-    from desktop_app.ui.import_controller import ImportProgress
-    from desktop_app.ui.library_panel import LibraryPanel
-    from desktop_app.ui.reading_controller import ReadingController
-    from desktop_app.ui.search_dock import SearchDock
-    from desktop_app.ui.side_panel import SidePanel
+    from desktop_app.ui.analysis.analysis_launcher import AnalysisLauncher
+    from desktop_app.ui.dialogs.export_dialog import ExportChoice
+    from desktop_app.ui.panels.library_panel import LibraryPanel
+    from desktop_app.ui.panels.search_dock import SearchDock
+    from desktop_app.ui.panels.side_panel import SidePanel
+    from desktop_app.ui.reader.find_bar import FindBar
+    from desktop_app.ui.reader.find_controller import FindController
+    from desktop_app.ui.reader.reading_controller import ReadingController
+    from desktop_app.ui.shell.import_controller import ImportProgress
 
 STATUS_MS = 6000  # how long a status-bar message stays
 LIBRARY_MIN_WIDTH = 200
@@ -148,10 +148,10 @@ class MainWindow(QMainWindow):
         from desktop_app.models.annotation_list_model import AnnotationListModel
         from desktop_app.models.library_model import LibraryModel
         from desktop_app.models.tag_list_model import TagListModel
-        from desktop_app.ui.analysis_launcher import AnalysisLauncher
-        from desktop_app.ui.library_panel import LibraryPanel
-        from desktop_app.ui.reading_controller import ReadingController
-        from desktop_app.ui.side_panel import SidePanel
+        from desktop_app.ui.analysis.analysis_launcher import AnalysisLauncher
+        from desktop_app.ui.panels.library_panel import LibraryPanel
+        from desktop_app.ui.panels.side_panel import SidePanel
+        from desktop_app.ui.reader.reading_controller import ReadingController
 
         self.tag_model = TagListModel(self)
         self.annotation_model = AnnotationListModel(lambda tag_id: None, self)
@@ -272,8 +272,8 @@ class MainWindow(QMainWindow):
     def find_bar(self) -> FindBar:
         """The find bar over the reader (Ctrl+F), built the first time it is asked for."""
         if self._find_bar is None:
-            from desktop_app.ui.find_bar import FindBar
-            from desktop_app.ui.find_controller import FindController
+            from desktop_app.ui.reader.find_bar import FindBar
+            from desktop_app.ui.reader.find_controller import FindController
 
             bar = FindBar()
             self._reading_layout.insertWidget(0, bar)
@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
     def search_dock(self) -> SearchDock:
         """The library search (Ctrl+Shift+F), built the first time it is asked for."""
         if self._search_dock is None:
-            from desktop_app.ui.search_dock import SearchDock
+            from desktop_app.ui.panels.search_dock import SearchDock
 
             dock = SearchDock(self)
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
@@ -320,7 +320,7 @@ class MainWindow(QMainWindow):
         return self._carry_progress
 
     def _progress_strip(self, index: int) -> ImportProgress:
-        from desktop_app.ui.import_controller import ImportProgress
+        from desktop_app.ui.shell.import_controller import ImportProgress
 
         strip = ImportProgress()
         self.statusBar().insertPermanentWidget(index, strip)
@@ -458,7 +458,7 @@ class MainWindow(QMainWindow):
 
     def show_versions(self, document_id: int | None) -> None:
         """The versions view of an article (the open one by default)."""
-        from desktop_app.ui.versions_dialog import VersionsDialog
+        from desktop_app.ui.dialogs.versions_dialog import VersionsDialog
 
         session = self.session
         if session is None:
@@ -477,7 +477,7 @@ class MainWindow(QMainWindow):
 
     def show_codebook(self) -> None:
         """The codebook editor (Ctrl+Shift+T); not modal, so tagging can go on beside it."""
-        from desktop_app.ui.codebook_dialog import CodebookDialog
+        from desktop_app.ui.dialogs.codebook_dialog import CodebookDialog
 
         if self.session is None:
             return
@@ -488,7 +488,7 @@ class MainWindow(QMainWindow):
 
     def show_claims(self) -> None:
         """The claims review of the whole library (Ctrl+R)."""
-        from desktop_app.ui.claims_view import ClaimsDialog
+        from desktop_app.ui.dialogs.claims_view import ClaimsDialog
 
         if self.session is None:
             return
@@ -559,7 +559,7 @@ class MainWindow(QMainWindow):
         from desktop_app.commands.tag_commands import AddTagCommand
         from desktop_app.core.codebook import load_default_codebook, next_colour
         from desktop_app.resources import resource_path
-        from desktop_app.ui.add_tag_dialog import AddTagDialog
+        from desktop_app.ui.dialogs.add_tag_dialog import AddTagDialog
 
         if self.session is None:
             return
@@ -614,7 +614,7 @@ class MainWindow(QMainWindow):
 
     def on_export(self) -> None:
         """Ctrl+E: choose a format and scope, then a file (or folder), and write atomically."""
-        from desktop_app.ui.export_dialog import ExportDialog
+        from desktop_app.ui.dialogs.export_dialog import ExportDialog
 
         session = self.session
         if session is None:

@@ -14,12 +14,12 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.bylines import readable_date
-from desktop_app.ui.background import BackgroundTask
+from desktop_app.ui.shell.background import BackgroundTask
 
 if TYPE_CHECKING:
     from desktop_app.models.document_session import DocumentSession
     from desktop_app.storage.version_carrying import CarryReport, Progress
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.shell.main_window import MainWindow
 
 
 class VersionController(QObject):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.models.library_model import LibraryFilter, LibraryModel, LibraryRole
-from desktop_app.ui.delegates import PAD, paint_row_background
+from desktop_app.ui.panels.delegates import PAD, paint_row_background
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 from desktop_app.core.records import AnnotationRecord
 from desktop_app.models.annotation_list_model import AnnotationListModel
 from desktop_app.models.tag_list_model import TagListModel
-from desktop_app.ui.claim_fields import ClaimFieldsEditor
-from desktop_app.ui.delegates import AnnotationDelegate, TagDelegate
-from desktop_app.ui.note_editor import NoteEditor
-from desktop_app.ui.review_panel import ReviewPanel
+from desktop_app.ui.panels.claim_fields import ClaimFieldsEditor
+from desktop_app.ui.panels.delegates import AnnotationDelegate, TagDelegate
+from desktop_app.ui.panels.note_editor import NoteEditor
+from desktop_app.ui.panels.review_panel import ReviewPanel
 
 
 class SidePanel(QWidget):

@@ -30,7 +30,7 @@ from desktop_app.commands.annotation_commands import DeleteAnnotationCommand, Se
 from desktop_app.core.records import STANCES, AnnotationRecord
 from desktop_app.models.claims_model import ClaimFilter, ClaimsFilter, ClaimsModel, Column
 from desktop_app.models.document_session import DocumentSession
-from desktop_app.ui.claim_fields import STANCE_LABELS
+from desktop_app.ui.panels.claim_fields import STANCE_LABELS
 
 ALL = "all"
 UNTAGGED = "untagged"

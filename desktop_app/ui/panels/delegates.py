@@ -23,7 +23,7 @@ from desktop_app.core.highlight_layers import composite
 from desktop_app.core.records import AnnotationRecord, TagRecord
 from desktop_app.models.annotation_list_model import AnnotationRole
 from desktop_app.models.tag_list_model import TagRole
-from desktop_app.ui.reading_style import colours_for
+from desktop_app.ui.reader.reading_style import colours_for
 
 Index = QModelIndex | QPersistentModelIndex
 PAD = 8

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QWidget
 if TYPE_CHECKING:
     from desktop_app.core.analysis import Analysis
     from desktop_app.models.document_session import DocumentSession
-    from desktop_app.ui.analysis_view import AnalysisView, Scope
-    from desktop_app.ui.background import BackgroundTask
+    from desktop_app.ui.analysis.analysis_view import AnalysisView, Scope
+    from desktop_app.ui.shell.background import BackgroundTask
 
 
 class AnalysisLauncher(QObject):
@@ -43,7 +43,7 @@ class AnalysisLauncher(QObject):
     def open(self, session: DocumentSession, export_folder: str, parent: QWidget) -> AnalysisView:
         """Show the view: the open article's counts, or the library's when none is open."""
         from desktop_app.storage.library_analysis import analyse_store
-        from desktop_app.ui.analysis_view import AnalysisView  # charts load on first use
+        from desktop_app.ui.analysis.analysis_view import AnalysisView  # charts load on first use
 
         document = session.document
 
@@ -68,7 +68,7 @@ class AnalysisLauncher(QObject):
 
     def _count_library(self, session: DocumentSession) -> None:
         from desktop_app.storage.library_analysis import analyse_store
-        from desktop_app.ui.background import BackgroundTask
+        from desktop_app.ui.shell.background import BackgroundTask
 
         store = session.store
         task = BackgroundTask(lambda _progress: analyse_store(store), self)

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.records import ANCHOR_ORPHANED, AnnotationRecord
 from desktop_app.models.annotation_list_model import AnnotationListModel, AnnotationRole
-from desktop_app.ui.delegates import PAD, paint_row_background
-from desktop_app.ui.reading_style import colours_for
+from desktop_app.ui.panels.delegates import PAD, paint_row_background
+from desktop_app.ui.reader.reading_style import colours_for
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
 from desktop_app.core.highlight_layers import Layer, RunIndex, bands, composite
 from desktop_app.core.offsets import PositionMap
-from desktop_app.ui.reading_style import (
+from desktop_app.ui.reader.reading_style import (
     LIGHT,
     LINE_HEIGHT_PERCENT,
     MAX_ZOOM,

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, QTimer
 
 from desktop_app.core.text_search import find_all, next_match, previous_match
-from desktop_app.ui.article_view import ArticleView
-from desktop_app.ui.find_bar import FindBar
+from desktop_app.ui.reader.article_view import ArticleView
+from desktop_app.ui.reader.find_bar import FindBar
 
 LARGE_TEXT = 200_000
 SEARCH_PAUSE_MS = 150

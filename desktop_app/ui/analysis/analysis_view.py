@@ -45,7 +45,7 @@ from desktop_app.core.analysis import Analysis
 from desktop_app.io.atomic_write import write_text_atomically
 from desktop_app.io.exports import file_stem
 from desktop_app.io.stats_export import stats_csv
-from desktop_app.ui.charts import (
+from desktop_app.ui.analysis.charts import (
     Bar,
     BarChart,
     Chart,
@@ -59,7 +59,7 @@ from desktop_app.ui.charts import (
     save_png,
     save_svg,
 )
-from desktop_app.ui.reading_style import interface_font
+from desktop_app.ui.reader.reading_style import interface_font
 
 Scope = Literal["document", "library"]
 Compute = Callable[[Scope], Analysis | None]

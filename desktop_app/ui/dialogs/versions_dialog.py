@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.anchors import anchor_for
 from desktop_app.core.records import ANCHOR_ORPHANED, AnnotationRecord, DocumentSummary
 from desktop_app.core.text_diff import SentenceChange, compare_sentences
-from desktop_app.ui.reading_style import colours_for
+from desktop_app.ui.reader.reading_style import colours_for
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack

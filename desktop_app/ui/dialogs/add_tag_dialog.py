@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.codebook import CodebookError, TagSpec, check_unique_name, clean_tag_name
-from desktop_app.ui.reading_style import colours_for
+from desktop_app.ui.reader.reading_style import colours_for
 
 
 class AddTagDialog(QDialog):

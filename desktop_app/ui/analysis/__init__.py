@@ -1,0 +1,1 @@
+"""The Analysis view: its window, its charts, and the background counting behind it."""

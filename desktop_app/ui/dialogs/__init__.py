@@ -1,0 +1,1 @@
+"""The window's dialogs: tags, codebook, export, versions, claims review, recovery, errors."""

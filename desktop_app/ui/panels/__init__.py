@@ -1,0 +1,1 @@
+"""The panels beside the article: codebook and annotations, library, review, and search."""
