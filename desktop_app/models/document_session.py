@@ -1,25 +1,30 @@
-"""The open document and everything the window shows about it, kept in step with the library.
+"""The window's one road to the library: the library's part, the open document's part, and
+every change between them.
 
 Every change goes to the library store first (committed at once), then to the in-memory copy
-here, and then out as a signal; widgets only react to those signals. Undo commands call the
-methods of this class, so an undone change travels exactly the same road as the original.
+of the open document, and then out as a signal; widgets only react to those signals. Undo
+commands call the methods of this class, so an undone change travels exactly the same road
+as the original. Work done elsewhere (imports, version carrying, later other coders) does not
+patch this state: it hands a ChangeReport to `absorb`, and the session re-reads what it names.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop_app.core.anchors import Anchor
+from desktop_app.core.change_report import ChangeReport
 from desktop_app.core.codebook import TagSpec
 from desktop_app.core.collector import collector_paused
-from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord, reading_order
+from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord
 from desktop_app.core.sentences import SentenceIndex
-from desktop_app.core.span_index import SpanIndex
+from desktop_app.models.library import Library
+from desktop_app.models.open_document import OpenDocument
 
 if TYPE_CHECKING:
     from desktop_app.storage.library_store import LibraryStore
@@ -29,100 +34,90 @@ log = logging.getLogger(__name__)
 
 
 class DocumentSession(QObject):
-    """The library store plus the document open in the window.
+    """The library (`library`: documents, codebook) plus the document open in the window
+    (`opened`: its annotations, sentences and counts).
 
-    Signals:
-        documentOpened(): a (possibly different) document is now open.
-        annotationAdded(object): an AnnotationRecord of the open document was added.
-        annotationRemoved(object): an AnnotationRecord of the open document was removed.
-        annotationUpdated(object, object): old and new record of a changed annotation.
-        tagsChanged(): the codebook changed (added, removed, reordered).
-        documentClosing(int): the open document is about to be replaced or closed.
-        documentClosed(): no document is open any more (the last one was deleted).
-        documentRetitled(): the open document was renamed.
-        libraryChanged(): documents were added, renamed, deleted or restored.
-        annotationStored(object, object): any annotation of any document was added (None, new),
-            changed (old or None, new) or deleted (old, None); for views of the whole library.
+    Its signals are those of the two parts, under the same names here (see Library and
+    OpenDocument): libraryChanged, tagsChanged, annotationStored; documentOpened,
+    documentClosing, documentClosed, documentRetitled, annotationAdded, annotationRemoved,
+    annotationUpdated.
     """
 
-    documentOpened = Signal()
-    documentClosing = Signal(int)
-    documentClosed = Signal()
-    documentRetitled = Signal()
-    libraryChanged = Signal()
-    annotationStored = Signal(object, object)
-    annotationAdded = Signal(object)
-    annotationRemoved = Signal(object)
-    annotationUpdated = Signal(object, object)
-    tagsChanged = Signal()
+    _reportArrived = Signal(object)
 
     def __init__(self, store: LibraryStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.store = store
-        self.document: DocumentRecord | None = None
-        self.sentences: SentenceIndex | None = None
-        self._annotations: dict[int, AnnotationRecord] = {}
-        self._spans = SpanIndex()  # the same annotations by place
-        self._review_count = 0
-        self._tag_counts: Counter[int] = Counter()
-        self._tags: list[TagRecord] = []
-        self._tag_by_id: dict[int, TagRecord] = {}
-        self._set_codebook(store.tags())
+        self._store = store
+        self.library = Library(store, self)
+        self.opened = OpenDocument(self)
+        self.libraryChanged = self.library.libraryChanged
+        self.tagsChanged = self.library.tagsChanged
+        self.annotationStored = self.library.annotationStored
+        self.documentOpened = self.opened.documentOpened
+        self.documentClosing = self.opened.documentClosing
+        self.documentClosed = self.opened.documentClosed
+        self.documentRetitled = self.opened.documentRetitled
+        self.annotationAdded = self.opened.annotationAdded
+        self.annotationRemoved = self.opened.annotationRemoved
+        self.annotationUpdated = self.opened.annotationUpdated
+        # Auto connection: direct when absorb is called on the session's thread, queued (and so
+        # run on that thread) when a worker calls it.
+        self._reportArrived.connect(self._apply)
 
-    # -- reading -------------------------------------------------------------------------------
+    # -- reading (the open document and the codebook) ------------------------------------------
+
+    @property
+    def document(self) -> DocumentRecord | None:
+        """The open document, or None when the library is empty."""
+        return self.opened.document
+
+    @property
+    def sentences(self) -> SentenceIndex | None:
+        """The open document's sentences."""
+        return self.opened.sentences
 
     @property
     def tags(self) -> list[TagRecord]:
         """The codebook in panel order."""
-        return list(self._tags)
+        return self.library.tags
 
     def tag(self, tag_id: int) -> TagRecord | None:
         """The tag with `tag_id`, or None."""
-        return self._tag_by_id.get(tag_id)
+        return self.library.tag(tag_id)
 
     def tag_for_key(self, number: int) -> TagRecord | None:
         """The tag the digit key `number` (1-9) stands for."""
-        return next((t for t in self._tags if t.key_number == number), None)
+        return self.library.tag_for_key(number)
 
     def annotations(self) -> list[AnnotationRecord]:
         """The open document's annotations in reading order."""
-        return sorted(self._annotations.values(), key=reading_order)
+        return self.opened.annotations()
 
     @property
     def annotation_count(self) -> int:
         """How many annotations the open document has."""
-        return len(self._annotations)
+        return self.opened.annotation_count
 
     @property
     def review_count(self) -> int:
         """How many of them wait to be confirmed or placed (carried from an older version)."""
-        return self._review_count
+        return self.opened.review_count
 
     def annotation(self, annotation_id: int) -> AnnotationRecord | None:
         """An annotation of the open document, or None."""
-        return self._annotations.get(annotation_id)
+        return self.opened.annotation(annotation_id)
 
     def annotation_with_span(self, start: int, end: int) -> AnnotationRecord | None:
         """The annotation covering exactly `[start, end)`, if there is one."""
-        found = self._spans.exact(start, end)
-        return None if found is None else self._annotations[found]
+        return self.opened.annotation_with_span(start, end)
 
     def annotations_overlapping(self, start: int, end: int) -> list[AnnotationRecord]:
         """Annotations that share at least one character with `[start, end)`, in reading order."""
-        return [self._annotations[i] for i in self._spans.overlapping(start, end)]
+        return self.opened.annotations_overlapping(start, end)
 
     def tag_counts(self) -> Counter[int]:
         """How many annotations of the open document carry each tag id (kept up to date)."""
-        return Counter(self._tag_counts)
-
-    def _count(self, record: AnnotationRecord, sign: int) -> None:
-        """Keep the per-tag and review counts in step (the status bar reads them on every
-        change; summing over 10,000 annotations per key press showed in the latency)."""
-        if record.needs_attention:
-            self._review_count += sign
-        for tag_id in record.tag_ids:
-            self._tag_counts[tag_id] += sign
-        self._tag_counts = +self._tag_counts  # drop zeros
+        return self.opened.tag_counts()
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -133,86 +128,112 @@ class DocumentSession(QObject):
         this document's, it is used instead of a second copy read from the library. Opening
         the open document again reuses its text the same way.
         """
-        if known_text is None and self.document is not None and self.document.id == document_id:
-            known_text = self.document.text
+        if known_text is None and self.opened.shows(document_id):
+            assert self.opened.document is not None
+            known_text = self.opened.document.text
         with collector_paused():  # tens of thousands of acyclic objects: see core/collector
-            self._open_document(document_id, known_text)
-
-    def _open_document(self, document_id: int, known_text: str | None) -> None:
-        document = self.store.document(document_id, known_text=known_text)
-        if self.document is not None:
-            self.documentClosing.emit(self.document.id)
-            # Let the old document's records go before the new ones load: otherwise both sets
-            # are alive at once, +15 MiB at the peak when a 10,000-annotation article reopens.
-            self._forget_records()
-        self.document = document
-        self.sentences = SentenceIndex(document.text)
-        self._annotations = {a.id: a for a in self.store.annotations(document_id)}
-        self._spans = SpanIndex(map(reading_order, self._annotations.values()))
-        self._tag_counts = Counter(t for a in self._annotations.values() for t in a.tag_ids)
-        self._review_count = sum(1 for a in self._annotations.values() if a.needs_attention)
-        self.store.remember_opened(document_id)
-        self.documentOpened.emit()
+            document = self._store.document(document_id, known_text=known_text)
+            self.opened.announce_closing()
+            records = self._store.annotations(document_id)
+            self._store.remember_opened(document_id)
+            self.opened.show(document, records)
 
     def close_document(self) -> None:
         """Show no document (the library is empty)."""
-        if self.document is not None:
-            self.documentClosing.emit(self.document.id)
-        self.document = None
-        self._forget_records()
-        self._tag_counts = Counter()
-        self._review_count = 0
-        self.documentClosed.emit()
+        self.opened.close()
 
-    def _forget_records(self) -> None:
-        """Drop the open document's sentences, records and their index."""
-        self.sentences = None
-        self._annotations = {}
-        self._spans = SpanIndex()
+    def ensure_open(self, document_id: int) -> None:
+        """Open `document_id` unless it is already open (undo of a change made elsewhere)."""
+        if not self.opened.shows(document_id):
+            self.open_document(document_id)
 
-    # -- the library ---------------------------------------------------------------------------
+    def _open_another(self, gone_id: int) -> None:
+        """The open document `gone_id` is no longer in the library: open the one read most
+        recently before it, or any, or none."""
+        recent = [d.id for d in self._store.recent_documents(2) if d.id != gone_id]
+        remaining = recent or [d.id for d in self._store.documents() if d.id != gone_id]
+        if remaining:
+            self.open_document(remaining[0])
+        else:
+            self.close_document()
 
-    def add_imported(self, document_id: int) -> None:
-        """A document was added to the library (by an import running elsewhere)."""
-        self.libraryChanged.emit()
+    # -- the library's documents ---------------------------------------------------------------
 
     def rename_document(self, document_id: int, title: str) -> None:
         """Give a document another title."""
-        renamed = self.store.rename_document(document_id, title)
-        if self.document is not None and self.document.id == document_id:
-            self.document = renamed
-            self.documentRetitled.emit()
+        renamed = self._store.rename_document(document_id, title)
+        if self.opened.shows(document_id):
+            self.opened.retitle(renamed)
         self.libraryChanged.emit()
 
     def delete_document(self, document_id: int) -> None:
         """Delete a document (undoably); if it is open, open the next one instead."""
-        was_open = self.document is not None and self.document.id == document_id
-        self.store.delete_document(document_id)
+        was_open = self.opened.shows(document_id)
+        self._store.delete_document(document_id)
         if was_open:
-            recent = [d.id for d in self.store.recent_documents(2) if d.id != document_id]
-            remaining = recent or [d.id for d in self.store.documents()]
-            if remaining:
-                self.open_document(remaining[0])
-            else:
-                self.close_document()
+            self._open_another(document_id)
         self.libraryChanged.emit()
 
     def restore_document(self, document_id: int, *, reopen: bool) -> None:
         """Undo a deletion; `reopen` shows the document again if it was open when deleted."""
-        self.store.restore_document(document_id)
+        self._store.restore_document(document_id)
         if reopen:
             self.open_document(document_id)
         self.libraryChanged.emit()
 
-    def reload_annotations_of_open_document(self) -> None:
-        """Re-read every annotation of the open document (after a bulk change elsewhere)."""
-        if self.document is not None:
-            self.open_document(self.document.id)
+    # -- changes made elsewhere ----------------------------------------------------------------
 
-    def ensure_open(self, document_id: int) -> None:
-        """Open `document_id` unless it is already open (undo of a change made elsewhere)."""
-        if self.document is None or self.document.id != document_id:
-            self.open_document(document_id)
+    def absorb(self, report: ChangeReport) -> None:
+        """Catch up with a change made away from the window's keys (an import, carrying, and
+        later another coder or process): re-read what `report` names and send the signals.
+
+        Safe to call from any thread: a report from a worker is applied on the session's
+        thread, after the calls already queued there.
+        """
+        self._reportArrived.emit(report)
+
+    @Slot(object)
+    def _apply(self, report: ChangeReport) -> None:
+        if report.empty:
+            return
+        if report.codebook:
+            self.library.reload_codebook()
+        document = self.opened.document
+        if document is not None and document.id in report.documents | report.annotations_of:
+            self._refresh_open_document(document, report)
+        if report.annotations:
+            self._reread_annotations(report.annotations)
+        if report.library_list_changed:
+            self.libraryChanged.emit()
+
+    def _refresh_open_document(self, document: DocumentRecord, report: ChangeReport) -> None:
+        from desktop_app.storage.errors import NotFoundError
+
+        try:
+            stored = self._store.document(document.id, known_text=document.text)
+        except NotFoundError:
+            self._open_another(document.id)
+            return
+        if document.id in report.annotations_of:
+            self.open_document(document.id)
+        elif stored.title != document.title:
+            self.opened.retitle(stored)
+
+    def _reread_annotations(self, annotation_ids: frozenset[int]) -> None:
+        from desktop_app.storage.errors import NotFoundError
+
+        for annotation_id in sorted(annotation_ids):
+            try:
+                new = self._store.annotation(annotation_id)
+            except NotFoundError:
+                gone = self.opened.remove(annotation_id)
+                if gone is not None:
+                    self.annotationStored.emit(gone, None)
+                continue
+            if self.opened.shows(new.document_id):
+                self._replace(new)
+            else:
+                self.annotationStored.emit(None, new)
 
     # -- changing annotations (each call is committed before it returns) -----------------------
     #
@@ -224,7 +245,7 @@ class DocumentSession(QObject):
         """Open the document if following; True when the change concerns the open document."""
         if follow:
             self.ensure_open(document_id)
-        return self.document is not None and self.document.id == document_id
+        return self.opened.shows(document_id)
 
     def create_annotation(
         self,
@@ -237,7 +258,7 @@ class DocumentSession(QObject):
     ) -> AnnotationRecord:
         """Create an annotation and show it."""
         shown = self._prepare(document_id, follow)
-        record = self.store.create_annotation(document_id, anchor, tag_ids, note)
+        record = self._store.create_annotation(document_id, anchor, tag_ids, note)
         self._log_change(record, "created")
         self._added(record, shown)
         return record
@@ -247,7 +268,7 @@ class DocumentSession(QObject):
     ) -> AnnotationRecord:
         """Bring back a deleted annotation exactly as it was."""
         shown = self._prepare(record.document_id, follow)
-        restored = self.store.restore_annotation(record)
+        restored = self._store.restore_annotation(record)
         self._log_change(restored, "restored")
         self._added(restored, shown)
         return restored
@@ -257,13 +278,10 @@ class DocumentSession(QObject):
     ) -> AnnotationRecord:
         """Delete an annotation; returns it as it was, for undo."""
         shown = self._prepare(document_id, follow)
-        record = self.store.delete_annotation(annotation_id)
+        record = self._store.delete_annotation(annotation_id)
         log.info("annotation %d deleted", annotation_id)
-        removed = self._annotations.pop(annotation_id, None) if shown else None
-        if removed is not None:
-            self._spans.remove(reading_order(removed))
-            self._count(record, -1)
-            self.annotationRemoved.emit(record)
+        if shown:
+            self.opened.remove(annotation_id)
         self.annotationStored.emit(record, None)
         return record
 
@@ -272,7 +290,7 @@ class DocumentSession(QObject):
     ) -> AnnotationRecord:
         """Replace an annotation's tags."""
         shown = self._prepare(document_id, follow)
-        new = self.store.set_annotation_tags(annotation_id, tag_ids)
+        new = self._store.set_annotation_tags(annotation_id, tag_ids)
         self._log_change(new, "retagged")
         return self._changed(new, shown)
 
@@ -281,7 +299,7 @@ class DocumentSession(QObject):
     ) -> AnnotationRecord:
         """Replace an annotation's note."""
         shown = self._prepare(document_id, follow)
-        new = self.store.set_note(annotation_id, note)
+        new = self._store.set_note(annotation_id, note)
         log.info("annotation %d note changed (%d characters)", annotation_id, len(new.note))
         return self._changed(new, shown)
 
@@ -297,7 +315,7 @@ class DocumentSession(QObject):
     ) -> AnnotationRecord:
         """Record an annotation's stance, speaker and check-worthiness."""
         shown = self._prepare(document_id, follow)
-        new = self.store.set_claim_fields(annotation_id, stance, speaker, checkworthiness)
+        new = self._store.set_claim_fields(annotation_id, stance, speaker, checkworthiness)
         log.info("annotation %d claim fields changed", annotation_id)
         return self._changed(new, shown)
 
@@ -306,14 +324,14 @@ class DocumentSession(QObject):
     ) -> AnnotationRecord:
         """Settle an annotation under review at `anchor` (its candidate, or where it was moved)."""
         shown = self._prepare(document_id, True)
-        new = self.store.place_annotation(annotation_id, anchor, method)
+        new = self._store.place_annotation(annotation_id, anchor, method)
         self._log_change(new, f"placed ({method})")
         return self._changed(new, shown)
 
     def revert_annotation(self, record: AnnotationRecord) -> AnnotationRecord:
         """Put an existing annotation back exactly as `record` describes it (undo of a place)."""
         shown = self._prepare(record.document_id, True)
-        new = self.store.restore_annotation(record)
+        new = self._store.restore_annotation(record)
         self._log_change(new, "reverted")
         return self._changed(new, shown)
 
@@ -333,10 +351,7 @@ class DocumentSession(QObject):
 
     def _added(self, record: AnnotationRecord, shown: bool) -> None:
         if shown:
-            self._annotations[record.id] = record
-            self._spans.add(reading_order(record))
-            self._count(record, +1)
-            self.annotationAdded.emit(record)
+            self.opened.add(record)
         self.annotationStored.emit(None, record)
 
     def _changed(self, new: AnnotationRecord, shown: bool) -> AnnotationRecord:
@@ -347,15 +362,7 @@ class DocumentSession(QObject):
         return new
 
     def _replace(self, new: AnnotationRecord) -> None:
-        old = self._annotations.get(new.id)
-        self._annotations[new.id] = new
-        if old is not None:
-            self._spans.remove(reading_order(old))
-            self._count(old, -1)
-        self._spans.add(reading_order(new))
-        self._count(new, +1)
-        if old is not None:
-            self.annotationUpdated.emit(old, new)
+        old = self.opened.replace(new)
         self.annotationStored.emit(old, new)
 
     # -- changing the codebook -----------------------------------------------------------------
@@ -369,27 +376,7 @@ class DocumentSession(QObject):
         parent_id: int | None = None,
     ) -> TagRecord:
         """Add a tag to the codebook (with `tag_id`, restore one that was removed)."""
-        record = self.store.add_tag(spec, tag_id=tag_id, position=position, parent_id=parent_id)
-        self._reload_tags()
-        return record
-
-    def remove_tag(self, tag_id: int) -> TagRemoval:
-        """Remove a tag from the codebook and from the annotations that carry it (they stay)."""
-        removal = self.store.remove_tag(tag_id)
-        self._after_codebook_change(removal.annotation_ids)
-        return removal
-
-    def merge_tags(self, source_id: int, target_id: int) -> TagRemoval:
-        """Give the source tag's annotations the target tag, then remove the source."""
-        removal = self.store.merge_tags(source_id, target_id)
-        self._after_codebook_change(removal.annotation_ids)
-        return removal
-
-    def restore_tag(self, removal: TagRemoval, *, merged_into: int | None = None) -> TagRecord:
-        """Undo a removal or merge: the tag, its links and its children come back."""
-        record = self.store.restore_tag(removal, merged_into=merged_into)
-        self._after_codebook_change(removal.annotation_ids)
-        return record
+        return self.library.add_tag(spec, tag_id=tag_id, position=position, parent_id=parent_id)
 
     def update_tag(
         self,
@@ -400,48 +387,43 @@ class DocumentSession(QObject):
         description: str | None = None,
     ) -> TagRecord:
         """Rename, recolour or describe a tag."""
-        record = self.store.update_tag(tag_id, name=name, colour=colour, description=description)
-        self._reload_tags()
-        return record
+        return self.library.update_tag(tag_id, name=name, colour=colour, description=description)
 
     def move_tag(self, tag_id: int, position: int) -> None:
         """Reorder the codebook (the 1-9 keys follow the order)."""
-        self.store.move_tag(tag_id, position)
-        self._reload_tags()
+        self.library.move_tag(tag_id, position)
 
     def set_tag_order(self, tag_ids: Sequence[int]) -> None:
         """Put the codebook back in an earlier order (the 1-9 keys follow)."""
-        self.store.set_tag_order(tag_ids)
-        self._reload_tags()
+        self.library.set_tag_order(tag_ids)
 
     def set_tag_parent(self, tag_id: int, parent_id: int | None) -> TagRecord:
         """Nest a tag under another, or lift it to the top level."""
-        record = self.store.set_tag_parent(tag_id, parent_id)
-        self._reload_tags()
+        return self.library.set_tag_parent(tag_id, parent_id)
+
+    def remove_tag(self, tag_id: int) -> TagRemoval:
+        """Remove a tag from the codebook and from the annotations that carry it (they stay)."""
+        removal = self.library.remove_tag(tag_id)
+        self._after_codebook_change(removal.annotation_ids)
+        return removal
+
+    def merge_tags(self, source_id: int, target_id: int) -> TagRemoval:
+        """Give the source tag's annotations the target tag, then remove the source."""
+        removal = self.library.merge_tags(source_id, target_id)
+        self._after_codebook_change(removal.annotation_ids)
+        return removal
+
+    def restore_tag(self, removal: TagRemoval, *, merged_into: int | None = None) -> TagRecord:
+        """Undo a removal or merge: the tag, its links and its children come back."""
+        record = self.library.restore_tag(removal, merged_into=merged_into)
+        self._after_codebook_change(removal.annotation_ids)
         return record
 
-    def _after_codebook_change(self, annotation_ids: Iterable[int]) -> None:
+    def _after_codebook_change(self, annotation_ids: Sequence[int]) -> None:
         """Re-read the codebook, then the open document's annotations whose tags changed."""
-        self._set_codebook(self.store.tags())
+        self.library.reload_codebook(announce=False)
         changed = set(annotation_ids)
-        for annotation_id in [a for a in self._annotations if a in changed]:
-            self._replace(self.store.annotation(annotation_id))
+        for record in self.opened.annotations():
+            if record.id in changed:
+                self._replace(self._store.annotation(record.id))
         self.tagsChanged.emit()
-
-    def reload_codebook(self) -> None:
-        """Re-read the codebook (tags were added by an import)."""
-        self._reload_tags()
-
-    def _reload_tags(self) -> None:
-        self._set_codebook(self.store.tags())
-        self.tagsChanged.emit()
-
-    def _set_codebook(self, tags: list[TagRecord]) -> None:
-        """Keep the codebook, and an index by id (the side panel looks tags up per row)."""
-        self._tags = tags
-        self._tag_by_id = {t.id: t for t in tags}
-
-    def reload_annotations(self, ids: Iterable[int]) -> None:
-        """Re-read annotations from the store (after a change made outside this session)."""
-        for annotation_id in ids:
-            self._replace(self.store.annotation(annotation_id))

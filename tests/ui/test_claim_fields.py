@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from desktop_app.core.change_report import ChangeReport
+
 
 def test_claim_fields_are_saved_undoable_and_speakers_are_completed(launch, qtbot):
     app = launch()
@@ -50,7 +52,7 @@ def test_fields_follow_the_selected_annotation(launch, qtbot):
         qtbot.keyClick(window.reader, key)
     second = app.session.annotations()[1]
     app.store.set_claim_fields(second.id, "opposes", "An adviser", 2)
-    app.session.reload_annotations([second.id])
+    app.session.absorb(ChangeReport.of(annotations=[second.id]))  # changed outside the window
     window.side_panel.select_annotation(second.id)
     fields = window.side_panel.claim_fields
     assert fields.values() == ("opposes", "An adviser", 2)

@@ -337,7 +337,7 @@ def test_the_old_documents_records_are_let_go_before_the_next_ones_load(
     first_id = app.session.document.id
     assert len(app.session.annotations()) == 3
     held_while_loading: list[tuple[int, int, int]] = []
-    store = app.session.store
+    store = app.store
     read_annotations = store.annotations
 
     def spy(document_id):

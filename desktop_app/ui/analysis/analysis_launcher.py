@@ -42,14 +42,13 @@ class AnalysisLauncher(QObject):
 
     def open(self, session: DocumentSession, export_folder: str, parent: QWidget) -> AnalysisView:
         """Show the view: the open article's counts, or the library's when none is open."""
-        from desktop_app.storage.library_analysis import analyse_store
         from desktop_app.ui.analysis.analysis_view import AnalysisView  # charts load on first use
 
         document = session.document
 
         def compute(scope: Scope) -> Analysis | None:
             if scope == "document" and document is not None and session.document is not None:
-                return analyse_store(session.store, session.document.id)
+                return session.library.analyse(session.document.id)
             self._count_library(session)
             return None
 
@@ -67,11 +66,10 @@ class AnalysisLauncher(QObject):
         self.view = None
 
     def _count_library(self, session: DocumentSession) -> None:
-        from desktop_app.storage.library_analysis import analyse_store
         from desktop_app.ui.shell.background import BackgroundTask
 
-        store = session.store
-        task = BackgroundTask(lambda _progress: analyse_store(store), self)
+        library = session.library
+        task = BackgroundTask(lambda _progress: library.analyse(), self)
         task.done.connect(lambda analysis: self._deliver(task, analysis))
         task.failed.connect(lambda error: self._fail(task, error))
         self._tasks.append(task)

@@ -160,7 +160,7 @@ class ClaimsDialog(QDialog):
     # -- content -------------------------------------------------------------------------------
 
     def _titles(self) -> dict[int, str]:
-        return {d.id: d.title for d in self._session.store.documents(all_versions=True)}
+        return {d.id: d.title for d in self._session.library.documents(all_versions=True)}
 
     def reload(self) -> None:
         """Read every annotation of the library again (the library itself changed)."""
@@ -172,9 +172,9 @@ class ClaimsDialog(QDialog):
     def _latest_annotations(self) -> list[AnnotationRecord]:
         """The annotations of each article's latest version: an earlier version's copies would
         list every carried claim twice (analysis and search skip them too)."""
-        store = self._session.store
-        latest = {document.id for document in store.documents()}
-        return [a for a in store.all_annotations() if a.document_id in latest]
+        library = self._session.library
+        latest = {document.id for document in library.documents()}
+        return [a for a in library.all_annotations() if a.document_id in latest]
 
     def _on_codebook_changed(self) -> None:
         self._fill_tags()
@@ -186,7 +186,7 @@ class ClaimsDialog(QDialog):
         self.scope.blockSignals(True)
         self.scope.clear()
         self.scope.addItem("The whole library", None)
-        for document in self._session.store.documents():
+        for document in self._session.library.documents():
             self.scope.addItem(document.title, document.id)
         index = self.scope.findData(current)
         self.scope.setCurrentIndex(max(0, index))

@@ -145,7 +145,7 @@ class CodebookDialog(QDialog):
         """Rebuild the tree from the codebook, keeping the selected tag selected."""
         selected = self.current()
         tags = self._session.tags
-        counts = self._session.store.library_tag_counts()
+        counts = self._session.library.library_tag_counts()
         self.tree.clear()
         items: dict[int, QTreeWidgetItem] = {}
         for tag in tags:  # codebook order: parents come before their children's rows are used
@@ -296,10 +296,10 @@ class CodebookDialog(QDialog):
         tag = self.current()
         if tag is None:
             return
-        store = self._session.store
-        used = store.annotations_with_tag(tag.id)
+        library = self._session.library
+        used = library.annotations_with_tag(tag.id)
         if used:
-            alone = sum(1 for a in store.all_annotations() if a.tag_ids == (tag.id,))
+            alone = sum(1 for a in library.all_annotations() if a.tag_ids == (tag.id,))
             kept = (
                 f" {alone} of them would be left with no tag: they are kept, drawn in grey and "
                 "listed under “Untagged” in the review."

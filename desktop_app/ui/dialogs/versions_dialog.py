@@ -64,7 +64,7 @@ class VersionsDialog(QDialog):
         self.resize(1000, 640)
         self._session = session
         self._undo_stack = undo_stack
-        self._versions: list[DocumentSummary] = session.store.versions(document_id)
+        self._versions: list[DocumentSummary] = session.library.versions(document_id)
         self._changes: list[SentenceChange] = []
 
         self.old_box = QComboBox()
@@ -145,9 +145,9 @@ class VersionsDialog(QDialog):
 
     def refresh(self) -> None:
         """Recompute the sentence changes and the review list for the chosen versions."""
-        store = self._session.store
-        old = store.document(self._id(self.old_box))
-        new = store.document(self._id(self.new_box))
+        library = self._session.library
+        old = library.document(self._id(self.old_box))
+        new = library.document(self._id(self.new_box))
         self._old_text, self._new_text = old.text, new.text
         self._changes = compare_sentences(old.text, new.text)
         counts = {kind: sum(1 for c in self._changes if c.kind == kind) for kind in CHANGE_LOOK}
@@ -192,7 +192,7 @@ class VersionsDialog(QDialog):
     def _fill_review(self) -> None:
         self.review.clear()
         new_id = self._id(self.new_box)
-        for record in self._session.store.annotations(new_id):
+        for record in self._session.library.annotations_of(new_id):
             if not record.needs_attention:
                 continue
             was = _flat(record.previous_exact or record.exact)

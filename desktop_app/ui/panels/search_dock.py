@@ -58,7 +58,7 @@ class SearchDock(QDockWidget):
             signal.connect(self._refresh)
 
     def _search(self, query: str) -> list[SearchHit]:
-        return [] if self.session is None else self.session.store.search(query)
+        return [] if self.session is None else self.session.library.search(query)
 
     def open_search(self) -> None:
         """Show the dock with the caret in its field, narrow enough to leave the reader room."""

@@ -151,7 +151,7 @@ class ReadingController(QObject):
         self.tag_model.set_tags(self.session.tags, self.session.tag_counts())
         for model in (self.annotation_model, self.review_model):
             model.set_annotations(annotations)
-        self._speakers = self.session.store.speakers()
+        self._speakers = self.session.library.speakers()
         self.panel.claim_fields.set_speakers(self._speakers)
         self._set_focus(None, None)
         self.reader.move_to_start()
@@ -171,13 +171,13 @@ class ReadingController(QObject):
             return
         if document_id is not None and document_id != session.document.id:
             return
-        session.store.set_reading_position(
+        session.library.set_reading_position(
             session.document.id, self.reader.top_offset(), self._focus_span
         )
 
     def _restore_reading_position(self, document_id: int) -> None:
         assert self.session is not None and self.session.sentences is not None
-        offset, focus = self.session.store.reading_position(document_id)
+        offset, focus = self.session.library.reading_position(document_id)
         if focus is not None and 0 <= focus[0] < focus[1] <= self.reader.positions.length:
             sentence = self.session.sentences.sentence_at(focus[0])
             self._set_focus(sentence, focus)

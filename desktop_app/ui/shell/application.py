@@ -25,6 +25,7 @@ from desktop_app.ui.shell.main_window import MainWindow
 from desktop_app.ui.shell.settings import AppSettings
 
 if TYPE_CHECKING:
+    from desktop_app.core.change_report import ChangeReport
     from desktop_app.models.document_session import DocumentSession
     from desktop_app.storage.backups import Backup, BackupPolicy
     from desktop_app.storage.errors import DamagedDatabaseError, LockedDatabaseError
@@ -319,18 +320,12 @@ class ClaimmarkApplication(QObject):
         """Open what was imported; explain what was refused, one line a file."""
         assert self.session is not None
         added = [o for o in report.outcomes if not o.already_present]
-        if report.annotations:
-            # Annotations (and maybe tags and documents) arrived: show them where they belong.
-            self.session.reload_codebook()
-            touched = [i for outcome in report.annotations for i in outcome.document_ids]
-            if not report.outcomes and touched:
-                self._open_first_remaining(touched)
-            else:
-                self.session.reload_annotations_of_open_document()
-            self.session.libraryChanged.emit()
+        self.session.absorb(self._changes_of(report))
+        touched = [i for outcome in report.annotations for i in outcome.document_ids]
         if report.outcomes:
-            self.session.libraryChanged.emit()
             self._open_first_remaining([o.document_id for o in report.outcomes])
+        elif touched:
+            self._open_first_remaining(touched)
         if report.failures:
             header = (
                 f"{len(report.failures)} of {len(report.failures) + len(report.outcomes)} "
@@ -358,7 +353,6 @@ class ClaimmarkApplication(QObject):
             from desktop_app.storage.library_setup import start_document
 
             self.session.open_document(start_document(self.store))
-            self.session.libraryChanged.emit()
         if self.session.document is None:
             self.window.show_placeholder(EMPTY_LIBRARY)
         if len(added) == 1 and not report.failures and self.versions is not None:
@@ -367,6 +361,20 @@ class ClaimmarkApplication(QObject):
         if self._starting:
             self._starting = False
             self.ready.emit()
+
+    def _changes_of(self, report: ImportReport) -> ChangeReport:
+        """What an import changed: its documents, and for annotation files the codebook and
+        the documents they touched (the open one too, since a project names none)."""
+        from desktop_app.core.change_report import ChangeReport
+
+        assert self.session is not None
+        open_id = () if self.session.document is None else (self.session.document.id,)
+        touched = [i for outcome in report.annotations for i in outcome.document_ids]
+        return ChangeReport.of(
+            documents=[o.document_id for o in report.outcomes if not o.already_present],
+            annotations_of=[*touched, *open_id] if report.annotations else (),
+            codebook=bool(report.annotations),
+        )
 
     def _open_first_remaining(self, document_ids: Sequence[int]) -> None:
         """Open the first imported document still in the library (one may have been deleted

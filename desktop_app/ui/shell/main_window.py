@@ -399,7 +399,7 @@ class MainWindow(QMainWindow):
         """Re-read the library's documents into the panel."""
         if self.session is None:
             return
-        self.library_model.set_documents(self.session.store.documents())
+        self.library_model.set_documents(self.session.library.documents())
         if self.session.document is not None:
             self.library_panel.select_document(self.session.document.id)
 
@@ -427,7 +427,7 @@ class MainWindow(QMainWindow):
 
         if self.session is None:
             return
-        old = self.session.store.document(document_id).title
+        old = self.session.library.document(document_id).title
         new, accepted = QInputDialog.getText(self, "Rename article", "Title:", text=old)
         if accepted and " ".join(new.split()) and " ".join(new.split()) != old:
             self.undo_stack.push(RenameDocumentCommand(self.session, document_id, old, new))
@@ -439,7 +439,7 @@ class MainWindow(QMainWindow):
 
         if self.session is None:
             return
-        summary = next((d for d in self.session.store.documents() if d.id == document_id), None)
+        summary = next((d for d in self.session.library.documents() if d.id == document_id), None)
         if summary is None:
             return
         if summary.annotation_count:
@@ -467,7 +467,7 @@ class MainWindow(QMainWindow):
             if session.document is None:
                 return
             document_id = session.document.id
-        if len(session.store.versions(document_id)) < 2:
+        if len(session.library.versions(document_id)) < 2:
             self.show_status("This article has only one version: import a newer one to compare.")
             return
         dialog = VersionsDialog(session, self.undo_stack, document_id, self)
@@ -525,7 +525,7 @@ class MainWindow(QMainWindow):
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
-        recent = [] if self.session is None else self.session.store.recent_documents(10)
+        recent = [] if self.session is None else self.session.library.recent_documents(10)
         for summary in recent:
             action = self.recent_menu.addAction(summary.title)
             action.triggered.connect(lambda _checked=False, i=summary.id: self.open_document(i))
@@ -638,7 +638,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QFileDialog, QMessageBox
 
         from desktop_app.io.atomic_write import write_bytes_atomically
-        from desktop_app.io.exports import FORMATS, ExportOptions, file_stem, render
+        from desktop_app.io.exports import FORMATS, ExportOptions, file_stem
 
         session = self.session
         assert session is not None
@@ -653,7 +653,7 @@ class MainWindow(QMainWindow):
             targets = [
                 # The id keeps two articles with one title from overwriting each other.
                 (Path(chosen) / f"{file_stem(d.title)}-{d.id}{export_format.suffix}", [d.id])
-                for d in session.store.documents()
+                for d in session.library.documents()
             ]
             existing = [t for t, _ in targets if t.exists()]
             if existing and not self._confirm_replace(existing):
@@ -684,7 +684,7 @@ class MainWindow(QMainWindow):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             for target, ids in targets:
-                rendered = render(session.store, choice.format_name, ids, options)
+                rendered = session.library.render_export(choice.format_name, ids, options)
                 write_bytes_atomically(target, rendered.data)
                 report.extend(line for line in rendered.report if line not in report)
         except OSError as error:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.bylines import readable_date
+from desktop_app.core.change_report import ChangeReport
 from desktop_app.ui.shell.background import BackgroundTask
 
 if TYPE_CHECKING:
@@ -39,11 +40,11 @@ class VersionController(QObject):
 
     def offer(self, document_id: int) -> bool:
         """If `document_id` looks like a new version of an article, ask; True if carrying."""
-        store = self._session.store
-        document = store.document(document_id)
+        library = self._session.library
+        document = library.document(document_id)
         candidates = [
             d
-            for d in store.version_candidates(document.canonical_url, document.title)
+            for d in library.version_candidates(document.canonical_url, document.title)
             if d.id != document_id and d.version_group != document.id
         ]
         if not candidates:
@@ -66,13 +67,11 @@ class VersionController(QObject):
 
     def carry(self, previous_id: int, new_id: int) -> None:
         """Re-anchor `previous_id`'s annotations onto `new_id` in the background."""
-        from desktop_app.storage.version_carrying import carry_annotations
-
-        store = self._session.store
+        library = self._session.library
         progress = self._window.carry_progress
 
         def work(report_progress: Progress) -> CarryReport:
-            return carry_annotations(store, previous_id, new_id, report_progress, link=True)
+            return library.carry_annotations(previous_id, new_id, report_progress)
 
         task = BackgroundTask(work, self)
         task.progress.connect(
@@ -87,10 +86,11 @@ class VersionController(QObject):
 
     def _on_carried(self, report: CarryReport) -> None:
         self._finish()
-        session = self._session
-        session.libraryChanged.emit()
-        if session.document is not None and session.document.id == report.new_id:
-            session.reload_annotations_of_open_document()
+        self._session.absorb(
+            ChangeReport.of(
+                documents=(report.previous_id, report.new_id), annotations_of=(report.new_id,)
+            )
+        )
         self._window.show_status(report.summary())
         self.carried.emit(report)
 
