@@ -38,7 +38,9 @@ class ChangeReport:
         codebook: bool = False,
     ) -> ChangeReport:
         """A report built from any iterables of ids."""
-        return cls(frozenset(documents), frozenset(annotations_of), frozenset(annotations), codebook)
+        return cls(
+            frozenset(documents), frozenset(annotations_of), frozenset(annotations), codebook
+        )
 
     @property
     def empty(self) -> bool:
