@@ -1,10 +1,17 @@
-"""Sentence boundaries of a document, found lazily one paragraph at a time.
+"""What a sentence is, for the whole app: the reader's J/K, the analysis and re-anchoring.
 
-Segmentation is done by pysbd, a rule-based segmenter that keeps abbreviations (Mr., Dr., U.S.),
-decimals (2.5%) and quoted or bracketed sentence ends whole and ends sentences at 。！？.
-pysbd costs about 0.3 ms a paragraph, so a book-length text (2 MB) would take seconds to segment
-up front; sentences never cross a line break, so each paragraph is segmented only when the
-reader first needs a sentence in it (J/K, a click, tagging), and the result is cached.
+A paragraph is a line of the text (split at "\n" only) and sentences never cross one; within
+a paragraph, `split_sentences` decides, with pysbd, a rule-based segmenter that keeps
+abbreviations (Mr., Dr., U.S.), decimals (2.5%) and quoted or bracketed sentence ends whole and
+ends sentences at 。！？. Everything else here is a way of asking that one definition cheaply:
+
+- `SentenceIndex`: the sentences of one document, a paragraph segmented when the reader first
+  needs a sentence in it (J/K, a click, tagging): a book-length text (2 MB) would take seconds
+  to segment up front.
+- `sentence_spans` with `ParagraphSentences`: every sentence of a text, a paragraph met again
+  (in the same or another document) segmented once, for counting a library.
+- `sentence_around`: the sentence(s) holding a span, looked for only a bounded distance from
+  it, for re-anchoring, which asks for the sentences of every copy of a quote.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import pysbd
@@ -239,3 +246,156 @@ class SentenceIndex:
         """Every sentence in reading order (segments the whole text: for analysis, not start-up)."""
         for index in range(self.paragraph_count):
             yield from self.sentences_in_paragraph(index)
+
+
+class ParagraphSentences:
+    """The sentence spans of paragraphs, kept by the paragraph's text.
+
+    A paragraph's sentences depend on its text alone, so a paragraph met again (a byline,
+    boilerplate, a syndicated copy, the lines a new version kept) is segmented once. The keys
+    are the paragraphs themselves: keep one only as long as the work that fills it.
+    """
+
+    def __init__(self) -> None:
+        self._spans: dict[str, tuple[tuple[int, int], ...]] = {}
+
+    def spans(self, paragraph: str) -> tuple[tuple[int, int], ...]:
+        """`split_sentences(paragraph)` (spans relative to the paragraph), segmented once."""
+        found = self._spans.get(paragraph)
+        if found is None:
+            found = self._spans[paragraph] = tuple(split_sentences(paragraph))
+        return found
+
+
+def sentence_spans(
+    text: str, paragraphs: ParagraphSentences | None = None
+) -> Iterator[tuple[int, int]]:
+    """Every sentence of `text` as (start, end), in reading order: those of SentenceIndex(text).
+
+    Pass one `paragraphs` for many texts that share paragraphs (the documents of a library).
+    """
+    known = ParagraphSentences() if paragraphs is None else paragraphs
+    offset = 0
+    for paragraph in text.split("\n"):
+        for start, end in known.spans(paragraph):
+            yield offset + start, offset + end
+        offset += len(paragraph) + 1
+
+
+# A paragraph up to this long is segmented whole to find the sentence around a span, so the
+# answer is SentenceIndex's own. pysbd's cost grows faster than a paragraph's length, so a
+# longer one (a text without line breaks) is segmented a window at a time instead: what the
+# search needs, and WINDOW_MARGIN_CHARS more on both sides for pysbd to read the words around
+# the sentence ends it decides there.
+WHOLE_PARAGRAPH_CHARS = 4_000
+WINDOW_MARGIN_CHARS = 200
+
+
+class _Piece(NamedTuple):
+    """A stretch of text segmented on its own: a whole paragraph, or a window of a long one."""
+
+    low: int
+    high: int
+    whole: bool
+
+
+def sentence_around(
+    text: str,
+    start: int,
+    end: int,
+    *,
+    reach: int,
+    paragraphs: ParagraphSentences | None = None,
+) -> tuple[int, int]:
+    """The sentence, or run of sentences, holding text[start:end], as SentenceIndex(text) has them.
+
+    From the start of the first sentence the span touches (shares a character with) to the end
+    of the last, cut at `reach` characters before `start` and after `end` and then trimmed of
+    white space; (start, start) when the span is empty or touches no sentence (it is white space
+    between sentences). Only the paragraphs of the span's two ends are read, so the cost does
+    not grow with the text: re-anchoring asks this of every copy of a quote in a book.
+
+    In a paragraph longer than WHOLE_PARAGRAPH_CHARS only a window around each end is segmented
+    (the whole would cost more than the rest of a re-anchoring). It agrees with the whole
+    paragraph unless pysbd's reading of a sentence end depends on text beyond the window's
+    margin: a quotation or bracket opened further back, which pysbd reads whole. Such
+    paragraphs are articles run together on one line, where pysbd's whole reading is itself
+    unsure (it may read thousands of characters as one sentence).
+    """
+    size = len(text)
+    start = min(max(start, 0), size)
+    end = min(max(end, start), size)
+    if start == end:
+        return start, start
+    first, last = start, end
+    if text[start].isspace() or text[end - 1].isspace():
+        quote = text[start:end]
+        first += len(quote) - len(quote.lstrip())
+        last = start + len(quote.rstrip())
+        if first == last:  # white space: at most inside one sentence, so one place to look
+            first, last = start, start + 1
+    # The sentences between the span's two ends lie inside the run: only the ends are looked
+    # at, in one piece when one reaches both (a paragraph, or a window over a short span).
+    near = last - first <= 2 * WINDOW_MARGIN_CHARS
+    head = _piece_around(text, first, first - reach, last + reach if near else first)
+    run = _touched(text, head, start, end, paragraphs)
+    if last > head.high or not (near or head.whole):
+        tail = _piece_around(text, last - 1, last, last + reach)
+        found = _touched(text, tail, start, end, paragraphs)
+        if run is None or found is None:
+            run = run or found
+        else:
+            run = min(run[0], found[0]), max(run[1], found[1])
+    if run is None:
+        return start, start
+    begin, finish = run
+    # Sentences are trimmed already; only a cut can leave white space at an edge.
+    if begin < start - reach:
+        begin = start - reach
+        begin += len(text[begin:finish]) - len(text[begin:finish].lstrip())
+    if finish > end + reach:
+        finish = end + reach
+        finish = begin + len(text[begin:finish].rstrip())
+    return begin, finish
+
+
+def _touched(
+    text: str,
+    piece: _Piece,
+    start: int,
+    end: int,
+    paragraphs: ParagraphSentences | None,
+) -> tuple[int, int] | None:
+    """From the first to the last sentence of `piece` touching [start, end), if any."""
+    words = text[piece.low : piece.high]
+    spans = split_sentences(words) if paragraphs is None else paragraphs.spans(words)
+    start, end = start - piece.low, end - piece.low
+    touched = [span for span in spans if span[0] < end and start < span[1]]
+    if not touched:
+        return None
+    return piece.low + touched[0][0], piece.low + touched[-1][1]
+
+
+def _piece_around(text: str, at: int, low: int, high: int) -> _Piece:
+    """The paragraph (line) holding `at`, or, when it is long, its window over [low, high).
+
+    The searches for the line breaks are bounded, so a text without any costs no scan of it.
+    """
+    size = len(text)
+    at = min(at, size - 1) if size else 0
+    # One more character than the limit, so that a line of exactly the limit is seen whole.
+    search_from = max(at - WHOLE_PARAGRAPH_CHARS - 1, 0)
+    before = text.rfind("\n", search_from, at)
+    if before >= 0 or search_from == 0:
+        line_start = before + 1
+        limit = line_start + WHOLE_PARAGRAPH_CHARS
+        after = text.find("\n", at, limit + 1)
+        if after >= 0:
+            return _Piece(line_start, after, whole=True)
+        if size <= limit:
+            return _Piece(line_start, size, whole=True)
+    low = max(low - WINDOW_MARGIN_CHARS, 0)
+    high = min(high + WINDOW_MARGIN_CHARS, size)
+    before = text.rfind("\n", low, at)
+    after = text.find("\n", at, high)
+    return _Piece(low if before < 0 else before + 1, high if after < 0 else after, whole=False)

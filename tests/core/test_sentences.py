@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+import random
 import re
 from pathlib import Path
 
@@ -11,13 +13,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from desktop_app.core import sentences
 from desktop_app.core.sentences import (
+    WHOLE_PARAGRAPH_CHARS,
+    ParagraphSentences,
     Sentence,
     SentenceIndex,
     _join_quoted_clauses,
     _match_end_after,
     _one_sentence,
     pysbd_spans,
+    sentence_around,
+    sentence_spans,
     split_sentences,
 )
 
@@ -556,3 +563,195 @@ def test_spans_match_the_segment_based_reference_on_the_sample_article(sample_te
 )
 def test_repeated_sentences_match_the_segment_based_reference(paragraph: str) -> None:
     assert_same_spans_as_reference(paragraph)
+
+
+# --- one definition: the bulk and the bounded ways of asking agree with SentenceIndex ---------
+
+REACH = 300  # re-anchoring's SENTENCE_CHARS
+SHARED_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+GROUND_TRUTH = SHARED_CORPUS / "article-extraction-benchmark" / "ground-truth.json"
+# Paragraphs of what sentence ends are made of: abbreviations, decimals, quotes, Japanese with
+# and without closing brackets, astral characters (offsets are code points, not UTF-16 units).
+MIXED_ARTICLE = "\n".join(
+    [
+        "Mr. Smith met Dr. Jones in the U.S. on Monday. They spoke for 2.5 hours. Then they left.",
+        'He said "Stop." Then he left! Was it over? Nobody knew (at 9 a.m. it was not.)',
+        "",
+        "日本の首相は東京にいる。彼は行った！本当に？はい。日本は「勝つ。」と言った。",
+        "「行け。」彼は去った。首相は「勝つ。」、そう語った。次に進む。",
+        "   I saw 😀 at 𠮷野家 today. Then 😀😀 we left! 𠮷 is rare.   ",
+        "The 👩‍👩‍👧 family waved 🇯🇵 flags. Café crème costs €3.50. No full stop here",
+        "Prices rose 3.5% in Jan. and St. Louis (Mo.) reported gains, e.g. in steel, vs. 2024.",
+    ]
+)
+
+
+def index_run(
+    text: str, start: int, end: int, reach: int, found: list[Sentence] | None = None
+) -> tuple[int, int]:
+    """What `sentence_around` promises, worked out from SentenceIndex's sentences (`found`)."""
+    found = list(SentenceIndex(text)) if found is None else found
+    touched = [s for s in found if s.start < end and start < s.end]
+    if start == end or not touched:
+        return start, start
+    begin, finish = touched[0].start, touched[-1].end
+    if begin < start - reach:
+        begin = start - reach
+        begin += len(text[begin:finish]) - len(text[begin:finish].lstrip())
+    if finish > end + reach:
+        finish = end + reach
+        finish = begin + len(text[begin:finish].rstrip())
+    return begin, finish
+
+
+def real_articles() -> list[tuple[str, str]]:
+    """(name, text): the sample corpus in the tree, and the 181 real articles when present."""
+    articles = [
+        (path.name, path.read_bytes().decode("utf-8", errors="replace"))
+        for path in sorted(CORPUS.glob("*"))
+    ]
+    if GROUND_TRUTH.exists():
+        truth = json.loads(GROUND_TRUTH.read_text(encoding="utf-8"))
+        articles += [(key[:12], page["articleBody"]) for key, page in sorted(truth.items())]
+    return articles
+
+
+def assert_around_agrees_with_the_index(text: str, places: int, seed: int) -> None:
+    rng = random.Random(seed)
+    index = SentenceIndex(text)
+    known = ParagraphSentences()
+    found = list(index)
+    for _ in range(places):
+        # Inside one sentence: the sentence around it is that sentence, whole or cut at REACH.
+        sentence = rng.choice(found)
+        start = rng.randrange(sentence.start, sentence.end)
+        end = rng.randrange(start, sentence.end) + 1
+        whole = sentence_around(text, start, end, reach=len(text), paragraphs=known)
+        assert whole == (sentence.start, sentence.end), (text[start:end], whole)
+        assert index.sentence_at(start) == sentence
+        around = sentence_around(text, start, end, reach=REACH, paragraphs=known)
+        assert around == index_run(text, start, end, REACH, found)
+        # Anywhere at all: across sentences, lines, blank lines and spaces.
+        start = rng.randrange(len(text))
+        end = min(start + rng.choice([1, 3, 12, 40, 150, 700]), len(text))
+        expected = index_run(text, start, end, REACH, found)
+        assert sentence_around(text, start, end, reach=REACH, paragraphs=known) == expected
+        assert sentence_around(text, start, end, reach=REACH) == expected  # without a cache
+
+
+def test_the_sentence_around_a_span_is_the_index_sentence_in_mixed_text() -> None:
+    assert_around_agrees_with_the_index(MIXED_ARTICLE, places=400, seed=1)
+
+
+def test_the_sentence_around_a_span_is_the_index_sentence_in_the_sample(sample_text: str) -> None:
+    assert_around_agrees_with_the_index(sample_text, places=200, seed=2)
+
+
+@pytest.mark.parametrize(
+    "text", [pytest.param(text, id=name) for name, text in real_articles() if text.strip()]
+)
+def test_the_sentence_around_a_span_is_the_index_sentence_in_real_articles(text: str) -> None:
+    assert_around_agrees_with_the_index(text, places=30, seed=len(text))
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("Jones", "Mr. Smith met Dr. Jones in the U.S. on Monday."),  # abbreviations stay inside
+        ("2.5 hours", "They spoke for 2.5 hours."),
+        ('"Stop."', 'He said "Stop."'),
+        ("勝つ", "日本は「勝つ。」と言った。"),  # the closing bracket and と stay with it
+        ("行った！本当", "彼は行った！本当に？"),  # touching sentences: a run of two
+        ("𠮷野家", "I saw 😀 at 𠮷野家 today."),
+        ("Then 😀😀", "Then 😀😀 we left!"),
+        (
+            "St. Louis",
+            "Prices rose 3.5% in Jan. and St. Louis (Mo.) reported gains, e.g. in steel, vs. 2024.",
+        ),
+    ],
+)
+def test_the_sentence_around_a_quote_keeps_what_the_reader_keeps(quote: str, expected: str) -> None:
+    start = MIXED_ARTICLE.index(quote)
+    begin, finish = sentence_around(MIXED_ARTICLE, start, start + len(quote), reach=REACH)
+    assert MIXED_ARTICLE[begin:finish] == expected
+
+
+def test_the_sentence_around_white_space_or_nothing() -> None:
+    text = "Alpha beta.  Gamma  delta.\n\nEpsilon."
+    gap = text.index("  Gamma")
+    assert sentence_around(text, gap, gap + 2, reach=REACH) == (gap, gap)  # between sentences
+    inner = text.index("  delta")
+    assert sentence_around(text, inner, inner + 1, reach=REACH) == (13, 26)  # inside one
+    blank = text.index("\n\n")
+    assert sentence_around(text, blank, blank + 2, reach=REACH) == (blank, blank)
+    assert sentence_around(text, 3, 3, reach=REACH) == (3, 3)  # an empty span
+    assert sentence_around("", 0, 0, reach=REACH) == (0, 0)
+    # A span that begins and ends on line breaks holds the sentences between them.
+    assert text[slice(*sentence_around(text, 11, len(text) - 1, reach=REACH))] == (
+        "Gamma  delta.\n\nEpsilon."
+    )
+
+
+def test_the_sentence_around_is_cut_at_its_reach() -> None:
+    sentence = " ".join(f"word{n}" for n in range(200)) + "."
+    text = f"Before. {sentence} After."
+    start = text.index("word100")
+    begin, finish = sentence_around(text, start, start + 7, reach=50)
+    assert start - 50 <= begin and finish <= start + 7 + 50
+    assert text[begin:finish] == text[begin:finish].strip()
+    assert (begin, finish) == index_run(text, start, start + 7, 50)
+
+
+def test_a_long_paragraph_is_segmented_only_around_the_span(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A text without line breaks (2 MB): the work stays near the span, whatever the length.
+    unit = "Mr. Smith met Dr. Jones in the U.S. on Monday. They spoke for 2.5 hours. "
+    text = unit * (2_000_000 // len(unit))
+    seen: list[int] = []
+    real_split = sentences.split_sentences
+    monkeypatch.setattr(
+        sentences, "split_sentences", lambda piece: seen.append(len(piece)) or real_split(piece)
+    )
+    start = text.index("They spoke", 1_000_000)
+    begin, finish = sentence_around(text, start, start + 10, reach=REACH)
+    assert text[begin:finish] == "They spoke for 2.5 hours."
+    begin, finish = sentence_around(text, start - 5, start + 3000, reach=REACH)
+    assert text[begin:].startswith("Monday.") or text[begin:].startswith("Mr. Smith")
+    assert text[:finish].endswith("hours.") or text[:finish].endswith("Monday.")
+    assert seen and max(seen) < WHOLE_PARAGRAPH_CHARS
+
+
+def test_a_long_paragraph_of_plain_sentences_agrees_with_the_index() -> None:
+    # Windows of a long paragraph agree with the whole unless pysbd's reading reaches further
+    # than their margin (a quotation opened far back): not so in plain sentences.
+    rng = random.Random(7)
+    plain = [v for v in VOCABULARY if '"' not in v and "(" not in v]
+    text = " ".join(rng.choice(plain) for _ in range(300))
+    assert len(text) > WHOLE_PARAGRAPH_CHARS and "\n" not in text
+    assert_around_agrees_with_the_index(text, places=100, seed=8)
+
+
+@pytest.mark.parametrize("text", [MIXED_ARTICLE, "", "\n\n", "One.\n\n\nTwo three.\n"])
+def test_sentence_spans_are_the_index_sentences(text: str) -> None:
+    assert list(sentence_spans(text)) == [(s.start, s.end) for s in SentenceIndex(text)]
+
+
+def test_sentence_spans_share_paragraphs_between_texts(sample_text: str) -> None:
+    known = ParagraphSentences()
+    for text in (sample_text, MIXED_ARTICLE, sample_text + "\n" + MIXED_ARTICLE):
+        expected = [(s.start, s.end) for s in SentenceIndex(text)]
+        assert list(sentence_spans(text, known)) == expected
+    line = sample_text.split("\n")[0]
+    assert known.spans(line) is known.spans(line)  # segmented once, then kept
+
+
+@PROPERTY_SETTINGS
+@given(mixed_texts(), st.data())
+def test_the_sentence_around_agrees_with_the_index_on_mixed_tokens(
+    text: str, data: st.DataObject
+) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    reach = data.draw(st.sampled_from([0, 5, REACH]))
+    assert sentence_around(text, start, end, reach=reach) == index_run(text, start, end, reach)
