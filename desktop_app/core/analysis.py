@@ -4,8 +4,8 @@ The numbers are meant to be checked by hand, so every one has a plain definition
 
 - Only annotations whose `anchor_status` is "ok" count; the others are waiting for the reader
   to confirm where they belong, and could be on the wrong words.
-- A sentence (a span from `SentenceIndex`) is *touched* by an annotation when the two share at
-  least one character: `sentence.start < annotation.end and annotation.start < sentence.end`
+- A sentence (a span of `sentences.sentence_spans`: the sentences the reader moves by) is
+  *touched* by an annotation when the two share at least one character: `sentence.start < annotation.end and annotation.start < sentence.end`
   (code points, ends exclusive). An annotation that stops at the line break before a sentence
   does not touch it; one that runs across two sentences touches both.
 - An annotation *carries* a tag when the tag is among its `tag_ids`; with `rollup=True` it also
@@ -28,7 +28,7 @@ from itertools import combinations
 from typing import Protocol, TypedDict
 
 from desktop_app.core.records import ANCHOR_OK, TagRecord
-from desktop_app.core.sentences import split_sentences
+from desktop_app.core.sentences import ParagraphSentences, sentence_spans
 
 UNDATED = "undated"
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])")
@@ -161,10 +161,10 @@ def analyse(
     pair_totals: dict[tuple[int, int], int] = {}
     by_period: dict[str, dict[int, int]] = {}
     sentence_count = annotation_count = tagged_sentences = 0
-    segmented: dict[str, list[tuple[int, int]]] = {}
+    paragraphs = ParagraphSentences()
 
     for document in documents:
-        starts, ends = _sentence_spans(document.text, segmented)
+        starts, ends = _starts_and_ends(document.text, paragraphs)
         sentence_count += len(starts)
         period = by_period.setdefault(
             publication_month(document.published), dict.fromkeys(order, 0)
@@ -253,27 +253,10 @@ def analysis_rows(analysis: Analysis) -> AnalysisTables:
     )
 
 
-def _sentence_spans(
-    text: str, segmented: dict[str, list[tuple[int, int]]]
-) -> tuple[list[int], list[int]]:
-    """Starts and ends of every sentence of `text`, in reading order: the sentences that
-    `SentenceIndex(text)` gives, a paragraph (line) at a time.
-
-    A paragraph's sentences depend on its text alone, so `segmented` keeps them by text
-    (relative to the paragraph) for the paragraphs of later documents.
-    """
-    starts: list[int] = []
-    ends: list[int] = []
-    offset = 0
-    for paragraph in text.split("\n"):
-        spans = segmented.get(paragraph)
-        if spans is None:
-            spans = segmented[paragraph] = split_sentences(paragraph)
-        for start, end in spans:
-            starts.append(offset + start)
-            ends.append(offset + end)
-        offset += len(paragraph) + 1
-    return starts, ends
+def _starts_and_ends(text: str, paragraphs: ParagraphSentences) -> tuple[list[int], list[int]]:
+    """Starts and ends of the sentences of `text`, apart, for bisection."""
+    spans = list(sentence_spans(text, paragraphs))
+    return [start for start, _ in spans], [end for _, end in spans]
 
 
 def _carried_tags(codebook: Sequence[TagRecord], rollup: bool) -> dict[int, tuple[int, ...]]:
