@@ -5,8 +5,9 @@ The numbers are meant to be checked by hand, so every one has a plain definition
 - Only annotations whose `anchor_status` is "ok" count; the others are waiting for the reader
   to confirm where they belong, and could be on the wrong words.
 - A sentence (a span of `sentences.sentence_spans`: the sentences the reader moves by) is
-  *touched* by an annotation when the two share at least one character: `sentence.start < annotation.end and annotation.start < sentence.end`
-  (code points, ends exclusive). An annotation that stops at the line break before a sentence
+  *touched* by an annotation when the two share at least one character:
+  `sentence.start < annotation.end and annotation.start < sentence.end` (code points, ends
+  exclusive). An annotation that stops at the line break before a sentence
   does not touch it; one that runs across two sentences touches both.
 - An annotation *carries* a tag when the tag is among its `tag_ids`; with `rollup=True` it also
   carries every ancestor of those tags (`tariffs` nested under `trade` makes it carry `trade`).
