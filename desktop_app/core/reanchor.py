@@ -33,7 +33,6 @@ deleted, its words are not silently carried onto a sentence that already held th
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -49,6 +48,7 @@ from desktop_app.core.fuzzy_bounds import (
     ratio_cost,
 )
 from desktop_app.core.records import ANCHOR_NEEDS_REVIEW, ANCHOR_OK, ANCHOR_ORPHANED
+from desktop_app.core.sentences import ParagraphSentences, sentence_around
 from desktop_app.core.text_diff import LineDiff
 
 # Score at or above which an anchor is placed without asking: one changed word in a sentence of
@@ -108,16 +108,13 @@ REFINE_CELLS = 200_000_000
 EDGE_CHARS = 256
 # Occurrences of a very common quote beyond this many are only looked for near the expected place.
 MAX_EXACT_CANDIDATES = 1_000
-# A sentence is looked for at most this many characters either side of a quote (see _sentence).
+# A quote's sentence is looked for at most this many characters either side of it (see
+# `Reanchorer._sentence`): a sentence that runs on past them is compared without the rest.
 SENTENCE_CHARS = 300
 # The best score an exact copy beyond PROXIMITY_CHARS can reach without UNIQUE_SUPPORT.
 FAR_BOUND = QUOTE_FLOOR + (1 - QUOTE_FLOOR) * CONTEXT_WEIGHT
 # reanchor_all reports progress after this many anchors.
 PROGRESS_EVERY = 500
-
-# Where a sentence ends: . ! ? (closing quotes or brackets may follow) before white space, or a
-# CJK full stop, exclamation or question mark.
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?=\s|$)|[。！？][」』）”’]*")
 
 METHOD_POSITION = "position"
 METHOD_EXACT = "exact"
@@ -299,8 +296,11 @@ class Reanchorer:
         self.new_text = new_text
         self._origin_known = origin_known
         self._diff = LineDiff(old_text, new_text)
-        # Per quote: the sentences its old occurrences stand in (see `_old_sentences`).
-        self._sentences: dict[str, frozenset[str] | None] = {}
+        # Per quote: where it stands in the old text, and in which sentences (`_old_copies`).
+        self._copies: dict[str, tuple[int, ...] | None] = {}
+        self._sentences: dict[str, frozenset[str]] = {}
+        # The two versions share most paragraphs, and a common quote's copies share them too.
+        self._paragraphs = ParagraphSentences()
 
     def reanchor(self, anchor: Anchor) -> Reanchored:
         """Find `anchor` (made on the old text) in the new text."""
@@ -421,25 +421,31 @@ class Reanchorer:
                 other += 1
         return other > own
 
-    def _old_sentences(self, quote: str) -> frozenset[str] | None:
-        """The distinct sentences of the old text that hold `quote`; None when it is too common.
+    def _old_copies(self, quote: str) -> tuple[int, ...] | None:
+        """Where `quote` stands in the old text; None when it is too common to compare.
 
-        Cached per quote: a quote repeated hundreds of times mostly repeats its sentences too.
+        Cached per quote, as are their sentences (`_old_sentences`): a quote repeated hundreds
+        of times mostly repeats its sentences too.
         """
-        if quote in self._sentences:
-            return self._sentences[quote]
-        old_text, length = self.old_text, len(quote)
-        sentences: set[str] = set()
-        found: frozenset[str] | None = None
-        count = 0
+        if quote in self._copies:
+            return self._copies[quote]
+        old_text = self.old_text
+        places: list[int] = []
         at = old_text.find(quote)
-        while at >= 0 and count <= MAX_EXACT_CANDIDATES:
-            sentences.add(_sentence(old_text, at, at + length))
-            count += 1
+        while at >= 0 and len(places) <= MAX_EXACT_CANDIDATES:
+            places.append(at)
             at = old_text.find(quote, at + 1)
-        if at < 0:
-            found = frozenset(sentences)
-        self._sentences[quote] = found
+        found = None if at >= 0 else tuple(places)
+        self._copies[quote] = found
+        return found
+
+    def _old_sentences(self, quote: str, copies: tuple[int, ...]) -> frozenset[str]:
+        """The distinct sentences of the old text that hold `quote` (at `copies`)."""
+        found = self._sentences.get(quote)
+        if found is None:
+            length = len(quote)
+            found = frozenset(self._sentence(self.old_text, at, at + length) for at in copies)
+            self._sentences[quote] = found
         return found
 
     def _another_sentence_fits(self, anchor: Anchor, candidate: _Candidate) -> bool:
@@ -456,19 +462,36 @@ class Reanchorer:
         """
         if not self._origin_known:
             return False
-        sentences = self._old_sentences(anchor.exact)
-        if sentences is None:
+        quote = anchor.exact
+        copies = self._old_copies(quote)
+        if copies is None:
             return True
-        own_sentence = _sentence(self.old_text, anchor.start, anchor.end)
+        if copies == (anchor.start,) and anchor.end == anchor.start + len(quote):
+            # The annotation's own copy is the only one: its sentence has no rival, and finding
+            # it (segmenting its paragraph) would be wasted.
+            return False
+        sentences = self._old_sentences(quote, copies)
+        own_sentence = self._sentence(self.old_text, anchor.start, anchor.end)
         if len(sentences) == 1 and own_sentence in sentences:
             return False
-        here = _sentence(self.new_text, candidate.start, candidate.end)
+        here = self._sentence(self.new_text, candidate.start, candidate.end)
         own = fuzz.ratio(here, own_sentence)
         return any(
             fuzz.ratio(here, other, score_cutoff=own) > own
             for other in sentences
             if other != own_sentence
         )
+
+    def _sentence(self, text: str, start: int, end: int) -> str:
+        """The sentence (or sentences) of `text` holding text[start:end], as the reader has them.
+
+        Looked for at most SENTENCE_CHARS either side (`sentences.sentence_around`), and each
+        paragraph segmented once for both versions: this is asked of every copy of a quote.
+        """
+        begin, finish = sentence_around(
+            text, start, end, reach=SENTENCE_CHARS, paragraphs=self._paragraphs
+        )
+        return text[begin:finish]
 
     # --- 2. exact --------------------------------------------------------------------------------
 
@@ -789,28 +812,6 @@ def _limited(decided: Reanchored, budget: WorkBudget, quote_chars: int) -> Reanc
             "no passage near its place shares enough of its wording",
         )
     return decided
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence (or sentences) of `text` holding text[start:end], roughly, stripped.
-
-    Sentences end at _SENTENCE_END or a line break, and are looked for at most SENTENCE_CHARS
-    away; an abbreviation (Mr.) only makes them shorter. This is a cheap stand-in for the
-    segmenter of `sentences`, which would cost too much for every copy of a common quote.
-    """
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    if line_end < 0:
-        line_end = len(text)
-    low = max(line_start, start - SENTENCE_CHARS)
-    high = min(line_end, end + SENTENCE_CHARS)
-    begin = low
-    for ending in _SENTENCE_END.finditer(text, low, start):
-        begin = ending.end()
-    # From the quote's last character: a quote that ends its sentence ends it there.
-    after = _SENTENCE_END.search(text, max(end - 1, begin), high)
-    finish = high if after is None else after.end()
-    return text[begin:finish].strip()
 
 
 def _step(text: str, at: int, direction: int, words: bool) -> int:

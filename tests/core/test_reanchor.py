@@ -442,3 +442,31 @@ def test_surviving_sentence_is_placed_when_the_other_with_its_words_goes() -> No
     assert result.start == new.index(quote)
     # The analysts' annotation is not carried onto it.
     assert_not_placed_on_another_sentence(old, new, words_anchor(old, quote, after=20))
+
+
+@pytest.mark.parametrize("layout", ["\n", " "])
+def test_an_abbreviation_does_not_make_two_sentences_look_the_same(layout: str) -> None:
+    # Sentences are the reader's (core/sentences): "Mr." ends none. Cut there, as a regex of
+    # sentence ends once did, both sentences read "Abe, said tariffs will rise next year.", so
+    # the minister's words were carried onto the adviser's sentence as if it were their own.
+    minister = "The minister, Mr. Abe, said tariffs will rise next year."
+    adviser = "The adviser, Mr. Abe, said tariffs will rise next year."
+    old = minister + layout + adviser
+    assert_not_placed_on_another_sentence(old, adviser, words_anchor(old, TARIFFS))
+    old = adviser + layout + minister
+    anchor = words_anchor(old, TARIFFS, after=len(adviser))
+    assert_not_placed_on_another_sentence(old, adviser, anchor)
+
+
+def test_reanchoring_compares_the_sentences_the_reader_moves_by() -> None:
+    text = (
+        "Mr. Smith met Dr. Jones in the U.S. on Monday. 日本は「勝つ。」と言った。Then 😀 we left."
+    )
+    reanchorer = Reanchorer(text, text)
+    for quote, sentence in [
+        ("Jones", "Mr. Smith met Dr. Jones in the U.S. on Monday."),
+        ("勝つ", "日本は「勝つ。」と言った。"),
+        ("😀", "Then 😀 we left."),
+    ]:
+        start = text.index(quote)
+        assert reanchorer._sentence(text, start, start + len(quote)) == sentence
