@@ -88,15 +88,7 @@ def _bulk_records(rows: Iterable[Any], links: Iterable[Any]) -> list[AnnotationR
     combinations; an unchanged `updated`) are shared between records rather than copied:
     10,000 records are 10 MiB, and opening a document holds them all.
     """
-    tag_lists: dict[int, list[int]] = {}
-    for annotation_id, tag_id in links:
-        tag_lists.setdefault(annotation_id, []).append(tag_id)
-    combinations: dict[tuple[int, ...], tuple[int, ...]] = {}
-    tags_of: dict[int, tuple[int, ...]] = {}
-    for annotation_id, tag_list in tag_lists.items():
-        tag_ids = tuple(tag_list)
-        tags_of[annotation_id] = combinations.setdefault(tag_ids, tag_ids)
-    del tag_lists
+    tags_of = _shared_tag_tuples(links)
     no_tags: tuple[int, ...] = ()
     shared: dict[str, str] = {}
     share = shared.setdefault
@@ -149,6 +141,61 @@ def _bulk_records(rows: Iterable[Any], links: Iterable[Any]) -> list[AnnotationR
             )
         )
     return records
+
+
+def _shared_tag_tuples(links: Iterable[Any]) -> dict[int, tuple[int, ...]]:
+    """Each annotation's tag ids (links come in tag order), one tuple per combination."""
+    tag_lists: dict[int, list[int]] = {}
+    for annotation_id, tag_id in links:
+        tag_lists.setdefault(annotation_id, []).append(tag_id)
+    combinations: dict[tuple[int, ...], tuple[int, ...]] = {}
+    tags_of: dict[int, tuple[int, ...]] = {}
+    for annotation_id, tag_list in tag_lists.items():
+        tag_ids = tuple(tag_list)
+        tags_of[annotation_id] = combinations.setdefault(tag_ids, tag_ids)
+    return tags_of
+
+
+def _new_row(item: NewAnnotation) -> dict[str, object]:
+    """The columns of an annotation added with its own uuid and times (add_annotations)."""
+    return {
+        "uuid": item.uuid,
+        "document_id": item.document_id,
+        "start": item.anchor.start,
+        "end": item.anchor.end,
+        "exact": item.anchor.exact,
+        "prefix": item.anchor.prefix,
+        "suffix": item.anchor.suffix,
+        "note": item.note,
+        "created": item.created,
+        "updated": item.updated,
+        "anchor_status": item.anchor_status,
+        "anchor_score": item.anchor_score,
+        "anchor_method": item.anchor_method,
+        "previous_exact": item.previous_exact,
+        "carried_from": "",
+        "stance": item.stance,
+        "speaker": item.speaker,
+        "checkworthiness": item.checkworthiness,
+    }
+
+
+def _check_new_annotations(session: Session, items: Sequence[NewAnnotation]) -> None:
+    """Refuse the whole batch when one anchor is not in its document or one tag is missing."""
+    texts = {
+        document_id: session.scalar(select(Document.text).where(Document.id == document_id))
+        for document_id in {item.document_id for item in items}
+    }
+    for item in items:
+        text = texts[item.document_id]
+        if text is None:
+            raise NotFoundError(f"There is no document {item.document_id} in this library.")
+        if not item.anchor.matches(text):
+            raise ValueError("an anchor's quote is not at its position in the document")
+    known = set(session.scalars(select(Tag.id)))
+    missing = {t for item in items for t in item.tag_ids} - known
+    if missing:
+        raise NotFoundError(f"There is no tag {min(missing)} in this library.")
 
 
 def _anchor_values(anchor: Anchor) -> dict[str, object]:
@@ -261,46 +308,11 @@ class AnnotationQueries(StoreBase):
         if not items:
             return []
         with self._writing() as session:
-            texts = {
-                document_id: session.scalar(select(Document.text).where(Document.id == document_id))
-                for document_id in {item.document_id for item in items}
-            }
-            for item in items:
-                text = texts[item.document_id]
-                if text is None:
-                    raise NotFoundError(f"There is no document {item.document_id} in this library.")
-                if not item.anchor.matches(text):
-                    raise ValueError("an anchor's quote is not at its position in the document")
-            known = set(session.scalars(select(Tag.id)))
-            missing = {t for item in items for t in item.tag_ids} - known
-            if missing:
-                raise NotFoundError(f"There is no tag {min(missing)} in this library.")
+            _check_new_annotations(session, items)
             ids = list(
                 session.scalars(
                     insert(Annotation).returning(Annotation.id, sort_by_parameter_order=True),
-                    [
-                        {
-                            "uuid": item.uuid,
-                            "document_id": item.document_id,
-                            "start": item.anchor.start,
-                            "end": item.anchor.end,
-                            "exact": item.anchor.exact,
-                            "prefix": item.anchor.prefix,
-                            "suffix": item.anchor.suffix,
-                            "note": item.note,
-                            "created": item.created,
-                            "updated": item.updated,
-                            "anchor_status": item.anchor_status,
-                            "anchor_score": item.anchor_score,
-                            "anchor_method": item.anchor_method,
-                            "previous_exact": item.previous_exact,
-                            "carried_from": "",
-                            "stance": item.stance,
-                            "speaker": item.speaker,
-                            "checkworthiness": item.checkworthiness,
-                        }
-                        for item in items
-                    ],
+                    [_new_row(item) for item in items],
                 )
             )
             links = [
