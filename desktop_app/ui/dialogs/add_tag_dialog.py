@@ -43,7 +43,12 @@ class AddTagDialog(QDialog):
         self._choose_colour = choose_colour or (
             lambda initial, owner: QColorDialog.getColor(initial, owner, "Tag colour")
         )
+        self._init_widgets(palette, suggested_colour)
+        self._init_layout()
+        self._connect_signals()
+        self.name_field.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _init_widgets(self, palette: Sequence[str], suggested_colour: str) -> None:
         self.name_field = QLineEdit()
         self.name_field.setObjectName("tagNameField")
         self.name_field.setPlaceholderText("for example: energy")
@@ -57,40 +62,40 @@ class AddTagDialog(QDialog):
             QPalette.ColorRole.WindowText, QColor(colours_for(self.palette()).error)
         )
         self.error_label.setPalette(error_palette)
-
-        swatches = QHBoxLayout()
-        swatches.setSpacing(4)
         self._group = QButtonGroup(self)
-        for colour in palette:
-            button = QToolButton()
-            button.setCheckable(True)
-            button.setFixedSize(26, 26)
-            button.setToolTip(colour)
-            button.setAccessibleName(f"Colour {colour}")
-            ring = self.palette().color(QPalette.ColorRole.Window).name()
-            mark = self.palette().color(QPalette.ColorRole.WindowText).name()
-            button.setStyleSheet(
-                f"QToolButton {{ background: {colour}; border: 2px solid {ring};"
-                " border-radius: 13px; }"
-                f"QToolButton:checked {{ border: 3px solid {mark}; }}"
-            )
-            button.setProperty("colour", colour)
-            button.setChecked(colour.lower() == suggested_colour.lower())
-            self._group.addButton(button)
-            swatches.addWidget(button)
-        self._group.buttonClicked.connect(lambda b: self._set_colour(str(b.property("colour"))))
-        custom = QPushButton("Other…")
-        custom.clicked.connect(self._pick_custom_colour)
-        swatches.addWidget(custom)
-        swatches.addStretch(1)
-
-        buttons = QDialogButtonBox(
+        self._swatches = [self._swatch(colour, suggested_colour) for colour in palette]
+        self._custom_button = QPushButton("Other…")
+        self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add tag")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self._buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add tag")
 
+    def _swatch(self, colour: str, suggested_colour: str) -> QToolButton:
+        """A round button of one palette colour, ringed when chosen."""
+        button = QToolButton()
+        button.setCheckable(True)
+        button.setFixedSize(26, 26)
+        button.setToolTip(colour)
+        button.setAccessibleName(f"Colour {colour}")
+        ring = self.palette().color(QPalette.ColorRole.Window).name()
+        mark = self.palette().color(QPalette.ColorRole.WindowText).name()
+        button.setStyleSheet(
+            f"QToolButton {{ background: {colour}; border: 2px solid {ring};"
+            " border-radius: 13px; }"
+            f"QToolButton:checked {{ border: 3px solid {mark}; }}"
+        )
+        button.setProperty("colour", colour)
+        button.setChecked(colour.lower() == suggested_colour.lower())
+        self._group.addButton(button)
+        return button
+
+    def _init_layout(self) -> None:
+        swatches = QHBoxLayout()
+        swatches.setSpacing(4)
+        for button in self._swatches:
+            swatches.addWidget(button)
+        swatches.addWidget(self._custom_button)
+        swatches.addStretch(1)
         form = QFormLayout(self)
         form.addRow("&Name:", self.name_field)
         colour_row = QWidget()
@@ -98,8 +103,13 @@ class AddTagDialog(QDialog):
         form.addRow("Colour:", colour_row)
         form.addRow("&Description:", self.description_field)
         form.addRow(self.error_label)
-        form.addRow(buttons)
-        self.name_field.setFocus(Qt.FocusReason.OtherFocusReason)
+        form.addRow(self._buttons)
+
+    def _connect_signals(self) -> None:
+        self._group.buttonClicked.connect(lambda b: self._set_colour(str(b.property("colour"))))
+        self._custom_button.clicked.connect(self._pick_custom_colour)
+        self._buttons.accepted.connect(self.accept)
+        self._buttons.rejected.connect(self.reject)
 
     @property
     def colour(self) -> str:
