@@ -56,7 +56,26 @@ class ClaimsDialog(QDialog):
         self.model = ClaimsModel(lambda: session.tags, self._titles, self)
         self.proxy = ClaimsFilter(self)
         self.proxy.setSourceModel(self.model)
+        self._init_widgets()
+        self._init_layout()
+        self._connect_signals()
+        self.reload()
 
+    def _init_widgets(self) -> None:
+        self._init_filters()
+        self._init_table()
+        self.count_label = QLabel("")
+        self.open_button = QPushButton("&Open")
+        self.add_tag_button = QPushButton("&Add tag…")
+        self.remove_tag_button = QPushButton("&Remove tag…")
+        self.delete_button = QPushButton("&Delete")
+        # Typing in a text filter waits for a pause before filtering the whole library again.
+        self._refilter_timer = QTimer(self)
+        self._refilter_timer.setSingleShot(True)
+        self._refilter_timer.setInterval(150)
+
+    def _init_filters(self) -> None:
+        """The row of filters above the table: article, tag, words, stance, speaker, check."""
         self.scope = QComboBox()
         self.scope.addItem("The whole library", None)
         self.tag = QComboBox()
@@ -74,6 +93,8 @@ class ClaimsDialog(QDialog):
         self.check.addItem("any check-worthiness", 0)
         for level in range(1, 6):
             self.check.addItem(f"check-worthiness ≥ {level}", level)
+
+    def _init_table(self) -> None:
         self.table = QTableView()
         self.table.setObjectName("claimsTable")
         self.table.setModel(self.proxy)
@@ -88,9 +109,14 @@ class ClaimsDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(Column.Quote, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.Note, QHeaderView.ResizeMode.Interactive)
-        # Narrow columns for short values, so the quote (which stretches) gets the room.
+        for column, width in self._column_widths().items():
+            self.table.setColumnWidth(column, width)
+        self.table.setAccessibleName("Claims")
+
+    def _column_widths(self) -> dict[Column, int]:
+        """Narrow columns for short values, so the quote (which stretches) gets the room."""
         metrics = self.table.fontMetrics()
-        widths = {
+        return {
             Column.Article: 170,
             Column.Tags: 130,
             Column.Stance: metrics.horizontalAdvance("supports") + 28,
@@ -99,15 +125,8 @@ class ClaimsDialog(QDialog):
             Column.Note: 190,
             Column.Created: metrics.horizontalAdvance("2026-12-03 23:59") + 20,
         }
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
-        self.table.setAccessibleName("Claims")
-        self.count_label = QLabel("")
-        self.open_button = QPushButton("&Open")
-        self.add_tag_button = QPushButton("&Add tag…")
-        self.remove_tag_button = QPushButton("&Remove tag…")
-        self.delete_button = QPushButton("&Delete")
 
+    def _init_layout(self) -> None:
         filters = QHBoxLayout()
         for widget in (self.scope, self.tag, self.words, self.stance, self.speaker, self.check):
             filters.addWidget(widget)
@@ -123,14 +142,8 @@ class ClaimsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
 
-        self._refilter_timer = QTimer(self)
-        self._refilter_timer.setSingleShot(True)
-        self._refilter_timer.setInterval(150)
-        self._refilter_timer.timeout.connect(self.apply_filter)
-        self._connect_signals()
-        self.reload()
-
     def _connect_signals(self) -> None:
+        self._refilter_timer.timeout.connect(self.apply_filter)
         for combo in (self.scope, self.tag, self.stance, self.check):
             combo.currentIndexChanged.connect(lambda _index: self.apply_filter())
         for field in (self.words, self.speaker):
