@@ -7,6 +7,7 @@ is open or not. The editor is not modal: the reader can keep tagging while it is
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
@@ -46,6 +47,17 @@ from desktop_app.core.records import TagRecord
 from desktop_app.models.document_session import DocumentSession
 
 TAG_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True, slots=True)
+class TagAction:
+    """One of the editor's buttons: its key in `CodebookDialog.buttons`, its label, what it
+    does, and the shortcut that does the same (shown as the button's tooltip)."""
+
+    key: str
+    label: str
+    slot: Callable[[], None]
+    shortcut: str | None
 
 
 def swatch(colour: str, size: int = 14) -> QIcon:
@@ -90,6 +102,28 @@ class CodebookDialog(QDialog):
         self.resize(720, 460)
         self._session = session
         self._undo_stack = undo_stack
+        actions = self._actions(add_tag)
+        self._init_widgets(actions)
+        self._init_layout()
+        self._connect_signals(actions)
+        self.refresh()
+
+    def _actions(self, add_tag: Callable[[], None]) -> list[TagAction]:
+        """The column of buttons, top to bottom, with the key that does the same."""
+        return [
+            TagAction("new", "&New tag…", add_tag, "Ctrl+N"),
+            TagAction("rename", "&Rename…", self.rename, "F2"),
+            TagAction("colour", "&Colour…", self.recolour, None),
+            TagAction("describe", "&Description…", self.describe, None),
+            TagAction("up", "Move &up", lambda: self.move_tag(-1), "Alt+Up"),
+            TagAction("down", "Move do&wn", lambda: self.move_tag(1), "Alt+Down"),
+            TagAction("nest", "Ne&st under…", self.nest, None),
+            TagAction("lift", "To &top level", self.lift, None),
+            TagAction("merge", "&Merge into…", self.merge, None),
+            TagAction("delete", "&Delete…", self.delete, "Delete"),
+        ]
+
+    def _init_widgets(self, actions: Sequence[TagAction]) -> None:
         self.tree = QTreeWidget()
         self.tree.setObjectName("codebookTree")
         self.tree.setColumnCount(4)
@@ -101,43 +135,36 @@ class CodebookDialog(QDialog):
         self.hint = QLabel("")
         self.hint.setWordWrap(True)
         self.hint.setObjectName("codebookHint")
-
         self.buttons: dict[str, QPushButton] = {}
+        for action in actions:
+            button = QPushButton(action.label)
+            if action.shortcut is not None:
+                button.setToolTip(action.shortcut)
+            self.buttons[action.key] = button
+        self._close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+
+    def _init_layout(self) -> None:
         column = QVBoxLayout()
-        for key, label, slot, shortcut in (
-            ("new", "&New tag…", add_tag, "Ctrl+N"),
-            ("rename", "&Rename…", self.rename, "F2"),
-            ("colour", "&Colour…", self.recolour, None),
-            ("describe", "&Description…", self.describe, None),
-            ("up", "Move &up", lambda: self.move_tag(-1), "Alt+Up"),
-            ("down", "Move do&wn", lambda: self.move_tag(1), "Alt+Down"),
-            ("nest", "Ne&st under…", self.nest, None),
-            ("lift", "To &top level", self.lift, None),
-            ("merge", "&Merge into…", self.merge, None),
-            ("delete", "&Delete…", self.delete, "Delete"),
-        ):
-            button = QPushButton(label)
-            button.clicked.connect(slot)
-            if shortcut is not None:
-                shortcut_object = QShortcut(QKeySequence(shortcut), self)
-                shortcut_object.activated.connect(slot)
-                button.setToolTip(shortcut)
-            self.buttons[key] = button
+        for button in self.buttons.values():
             column.addWidget(button)
         column.addStretch(1)
         body = QHBoxLayout()
         body.addWidget(self.tree, 1)
         body.addLayout(column)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
         layout.addWidget(self.hint)
-        layout.addWidget(close)
+        layout.addWidget(self._close_box)
 
-        session.tagsChanged.connect(self.refresh)
+    def _connect_signals(self, actions: Sequence[TagAction]) -> None:
+        for action in actions:
+            self.buttons[action.key].clicked.connect(action.slot)
+            if action.shortcut is not None:
+                shortcut = QShortcut(QKeySequence(action.shortcut), self)
+                shortcut.activated.connect(action.slot)
+        self._close_box.rejected.connect(self.reject)
+        self._session.tagsChanged.connect(self.refresh)
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
-        self.refresh()
 
     # -- showing -------------------------------------------------------------------------------
 
