@@ -47,6 +47,29 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export annotated notes")
         self.setObjectName("exportDialog")
+        self._has_document = has_document
+        self._init_widgets(last_format, last_scope)
+        self._init_layout()
+        self._connect_signals()
+        self._update()
+        self.formats.setFocus()
+
+    def _init_widgets(self, last_format: str, last_scope: str) -> None:
+        self._init_formats(last_format)
+        self._init_scopes(last_scope)
+        self.grouping = QComboBox()
+        self.grouping.addItem("in reading order", "reading")
+        self.grouping.addItem("grouped by tag", "tag")
+        self.hint = QLabel("")
+        self.hint.setWordWrap(True)
+        self.hint.setObjectName("exportHint")
+        self._buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self._buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
+
+    def _init_formats(self, last_format: str) -> None:
+        """Every export format, the one used last chosen."""
         self.formats = QListWidget()
         self.formats.setObjectName("exportFormats")
         for export_format in FORMATS.values():
@@ -57,6 +80,8 @@ class ExportDialog(QDialog):
         self.formats.setCurrentRow(names.index(last_format) if last_format in names else 0)
         self.formats.setMinimumWidth(420)
 
+    def _init_scopes(self, last_scope: str) -> None:
+        """The three scopes, the one used last chosen (the library when no article is open)."""
         self.scope_document = QRadioButton("&This article")
         self.scope_library = QRadioButton("The whole &library, in one file")
         self.scope_each = QRadioButton("&Each article to its own file (choose a folder)")
@@ -68,30 +93,16 @@ class ExportDialog(QDialog):
         ):
             button.setProperty("scope", value)
             self.scopes.addButton(button)
-        self._has_document = has_document
         initial = {
             "document": self.scope_document,
             "library": self.scope_library,
             "each": self.scope_each,
         }.get(last_scope, self.scope_document)
         initial.setChecked(True)
-        if not has_document and initial is self.scope_document:
+        if not self._has_document and initial is self.scope_document:
             self.scope_library.setChecked(True)
 
-        self.grouping = QComboBox()
-        self.grouping.addItem("in reading order", "reading")
-        self.grouping.addItem("grouped by tag", "tag")
-        self.hint = QLabel("")
-        self.hint.setWordWrap(True)
-        self.hint.setObjectName("exportHint")
-
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-
+    def _init_layout(self) -> None:
         scope_box = QWidget()
         scope_layout = QVBoxLayout(scope_box)
         scope_layout.setContentsMargins(0, 0, 0, 0)
@@ -102,11 +113,13 @@ class ExportDialog(QDialog):
         form.addRow("Articles:", scope_box)
         form.addRow("&Annotations:", self.grouping)
         form.addRow(self.hint)
-        form.addRow(buttons)
+        form.addRow(self._buttons)
+
+    def _connect_signals(self) -> None:
+        self._buttons.accepted.connect(self.accept)
+        self._buttons.rejected.connect(self.reject)
         self.formats.currentRowChanged.connect(lambda _row: self._update())
         self.formats.itemActivated.connect(lambda _item: self.accept())
-        self._update()
-        self.formats.setFocus()
 
     def _format_name(self) -> str:
         item = self.formats.currentItem()
