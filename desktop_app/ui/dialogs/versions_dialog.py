@@ -66,7 +66,12 @@ class VersionsDialog(QDialog):
         self._undo_stack = undo_stack
         self._versions: list[DocumentSummary] = session.library.versions(document_id)
         self._changes: list[SentenceChange] = []
+        self._init_widgets()
+        self._init_layout()
+        self._connect_signals()
+        self.refresh()
 
+    def _init_widgets(self) -> None:
         self.old_box = QComboBox()
         self.new_box = QComboBox()
         for box in (self.old_box, self.new_box):
@@ -89,18 +94,35 @@ class VersionsDialog(QDialog):
         self.confirm_button = QPushButton("Confirm")
         self.move_button = QPushButton("Move to selected sentence")
         self.delete_button = QPushButton("Delete")
+        self._close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
 
+    def _init_layout(self) -> None:
         header = QHBoxLayout()
         header.addWidget(QLabel("Compare"))
         header.addWidget(self.old_box, 1)
         header.addWidget(QLabel("with"))
         header.addWidget(self.new_box, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._changes_column())
+        splitter.addWidget(self._review_column())
+        splitter.setSizes([600, 400])
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self._close_box)
+
+    def _changes_column(self) -> QWidget:
+        """The left of the splitter: the count of changes, the changes, the unchanged switch."""
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.summary_label)
         left_layout.addWidget(self.changes, 1)
         left_layout.addWidget(self.show_unchanged)
+        return left
+
+    def _review_column(self) -> QWidget:
+        """The right of the splitter: the annotations to review and what to do with them."""
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -111,17 +133,10 @@ class VersionsDialog(QDialog):
         buttons.addWidget(self.move_button)
         buttons.addWidget(self.delete_button)
         right_layout.addLayout(buttons)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([600, 400])
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(header)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(close)
+        return right
 
+    def _connect_signals(self) -> None:
+        self._close_box.rejected.connect(self.reject)
         self.old_box.currentIndexChanged.connect(self.refresh)
         self.new_box.currentIndexChanged.connect(self.refresh)
         self.show_unchanged.toggled.connect(self._fill_changes)
@@ -131,12 +146,11 @@ class VersionsDialog(QDialog):
         self.review.currentItemChanged.connect(lambda *_: self._update_buttons())
         # Any push, undo or redo (here or Ctrl+Z in the main window) may settle or unsettle an
         # annotation under review: the list follows the undo stack.
-        undo_stack.indexChanged.connect(self.on_undo_index_changed)
+        self._undo_stack.indexChanged.connect(self.on_undo_index_changed)
         self.changes.currentItemChanged.connect(lambda *_: self._update_buttons())
         confirm = QShortcut(QKeySequence(Qt.Key.Key_Return), self.review)
         confirm.setContext(Qt.ShortcutContext.WidgetShortcut)
         confirm.activated.connect(self.confirm_selected)
-        self.refresh()
 
     # -- filling -------------------------------------------------------------------------------
 
