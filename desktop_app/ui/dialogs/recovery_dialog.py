@@ -48,28 +48,44 @@ class RecoveryDialog(QDialog):
         self.setWindowTitle(f"{APP_NAME}: the library cannot be opened")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.choice = RecoveryChoice.QUIT
-        layout = QVBoxLayout(self)
-        text = QLabel(message + "\n\n" + self._advice(backup_label, locked), self)
-        text.setObjectName("recoveryMessage")
-        text.setWordWrap(True)
-        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(text)
+        self._init_widgets(message, backup_label, locked)
+        self._init_layout()
+        self._connect_signals()
+        first = next(iter(self.buttons.values()))
+        first.setDefault(True)
+        first.setFocus()
+
+    def _init_widgets(self, message: str, backup_label: str | None, locked: bool) -> None:
+        self._message = QLabel(message + "\n\n" + self._advice(backup_label, locked), self)
+        self._message.setObjectName("recoveryMessage")
+        self._message.setWordWrap(True)
+        self._message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons: dict[RecoveryChoice, QPushButton] = {}
         if locked:
-            self._add_button(layout, RecoveryChoice.RETRY, "&Try again", "retryButton")
+            self._add_button(RecoveryChoice.RETRY, "&Try again", "retryButton")
         else:
             if backup_label is not None:
                 self._add_button(
-                    layout,
                     RecoveryChoice.RESTORE,
                     f"&Restore the newest backup ({backup_label})",
                     "restoreButton",
                 )
-            self._add_button(layout, RecoveryChoice.START_NEW, "Start a &new library", "newButton")
-        self._add_button(layout, RecoveryChoice.QUIT, "&Quit", "quitButton")
-        first = next(iter(self.buttons.values()))
-        first.setDefault(True)
-        first.setFocus()
+            self._add_button(RecoveryChoice.START_NEW, "Start a &new library", "newButton")
+        self._add_button(RecoveryChoice.QUIT, "&Quit", "quitButton")
+
+    def _init_layout(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._message)
+        for button in self.buttons.values():
+            layout.addWidget(button)
+
+    def _connect_signals(self) -> None:
+        for choice, button in self.buttons.items():
+            self._connect_choice(button, choice)
+
+    def _connect_choice(self, button: QPushButton, choice: RecoveryChoice) -> None:
+        # A closure of its own per button: clicked(bool) would fill a default argument.
+        button.clicked.connect(lambda: self.choose(choice))
 
     @staticmethod
     def _advice(backup_label: str | None, locked: bool) -> str:
@@ -80,14 +96,10 @@ class RecoveryDialog(QDialog):
             return f"No good backup was found. {kept}"
         return f"The newest good backup is from {backup_label}. {kept}"
 
-    def _add_button(
-        self, layout: QVBoxLayout, choice: RecoveryChoice, text: str, name: str
-    ) -> None:
+    def _add_button(self, choice: RecoveryChoice, text: str, name: str) -> None:
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.setAutoDefault(False)
-        button.clicked.connect(lambda: self.choose(choice))
-        layout.addWidget(button)
         self.buttons[choice] = button
 
     def choose(self, choice: RecoveryChoice) -> None:
