@@ -21,29 +21,18 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.analysis import Analysis, TagStats, analyse
+from desktop_app.core.analysis_figures import Scope, summary_line
+from desktop_app.core.chart_colours import DARK_CHART, EXPORT_CHART
+from desktop_app.core.chart_data import Bar, Series
+from desktop_app.core.chart_scales import nice_ticks
 from desktop_app.core.records import AnnotationRecord, DocumentRecord, TagRecord
 from desktop_app.io.stats_export import stats_csv
-from desktop_app.ui.analysis.analysis_view import (
-    AnalysisView,
-    Scope,
-    continuous_months,
-    summary_line,
-)
-from desktop_app.ui.analysis.charts import (
-    DARK_CHART,
-    EXPORT_CHART,
-    Bar,
-    BarChart,
-    Chart,
-    CooccurrenceMatrix,
-    Series,
-    TimelineChart,
-    nice_ticks,
-    render_image,
-    render_svg,
-    save_png,
-    save_svg,
-)
+from desktop_app.ui.analysis.analysis_view import AnalysisView
+from desktop_app.ui.analysis.charts.bar_chart import BarChart
+from desktop_app.ui.analysis.charts.chart import Chart
+from desktop_app.ui.analysis.charts.chart_files import render_image, render_svg, save_png, save_svg
+from desktop_app.ui.analysis.charts.cooccurrence_matrix import CooccurrenceMatrix
+from desktop_app.ui.analysis.charts.timeline_chart import TimelineChart
 
 TRADE, SECURITY, COALITION = "#E69F00", "#0072B2", "#009E73"
 TAGS = [
@@ -483,12 +472,3 @@ def test_the_real_analyse_feeds_the_view(qtbot: QtBot) -> None:
     assert view.timeline_chart.accessibleDescription().startswith(
         "Annotations per month of publication: Mar 2026: 2"
     )
-
-
-def test_months_without_articles_are_shown_empty() -> None:
-    over_time = (("2025-11", ((1, 2),)), ("2026-02", ((1, 1),)), ("undated", ((1, 4),)))
-    filled = continuous_months(over_time)
-    assert [p for p, _ in filled] == ["2025-11", "2025-12", "2026-01", "2026-02", "undated"]
-    assert filled[1] == ("2025-12", ())
-    far = (("1990-01", ()), ("2026-01", ()))
-    assert continuous_months(far) == far

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from desktop_app.core.analysis import Analysis
+    from desktop_app.core.analysis_figures import Scope
     from desktop_app.models.document_session import DocumentSession
-    from desktop_app.ui.analysis.analysis_view import AnalysisView, Scope
+    from desktop_app.ui.analysis.analysis_view import AnalysisView
     from desktop_app.ui.shell.background import BackgroundTask
 
 
