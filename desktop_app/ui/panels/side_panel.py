@@ -50,10 +50,34 @@ class SidePanel(QWidget):
         self.setObjectName("sidePanel")
         self.tag_model = tag_model
         self.annotation_model = annotation_model
+        self._init_widgets()
+        self._init_layout()
+        self._connect_signals()
+        self.fit_tag_list()
 
+    def _init_widgets(self) -> None:
+        self._init_tag_list()
+        self._init_annotation_list()
+        self.claim_fields = ClaimFieldsEditor()
+        self.note_label = QLabel("Note")
+        self.note_label.setObjectName("noteLabel")
+        self.note_editor = NoteEditor()
+        self.note_label.setBuddy(self.note_editor)
+        self.note_editor.setMaximumHeight(140)
+        self.review_model = AnnotationListModel(
+            self.annotation_model.tag, self, keep=lambda record: record.needs_attention
+        )
+        self.review_panel = ReviewPanel(self.review_model)
+        self.annotations_label = QLabel("Annotations")
+        self.annotations_label.setObjectName("sectionLabel")
+        self._codebook_label = QLabel("Codebook")
+        self._codebook_label.setObjectName("sectionLabel")
+
+    def _init_tag_list(self) -> None:
+        """The codebook, a row per tag, and the button that adds one."""
         self.tag_list = QListView()
         self.tag_list.setObjectName("tagList")
-        self.tag_list.setModel(tag_model)
+        self.tag_list.setModel(self.tag_model)
         self.tag_list.setItemDelegate(TagDelegate(self.tag_list))
         self.tag_list.setMouseTracking(True)
         self.tag_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -63,11 +87,13 @@ class SidePanel(QWidget):
         self.add_tag_button.setObjectName("addTagButton")
         self.add_tag_button.setToolTip("Add a tag to the codebook (it gets the next number key)")
 
+    def _init_annotation_list(self) -> None:
+        """The open document's annotations as cards, in reading order."""
         self.annotation_list = QListView()
         self.annotation_list.setObjectName("annotationList")
-        self.annotation_list.setModel(annotation_model)
+        self.annotation_list.setModel(self.annotation_model)
         self.annotation_list.setItemDelegate(
-            AnnotationDelegate(annotation_model.tags_of, self.annotation_list)
+            AnnotationDelegate(self.annotation_model.tags_of, self.annotation_list)
         )
         self.annotation_list.setMouseTracking(True)
         self.annotation_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -76,26 +102,11 @@ class SidePanel(QWidget):
         self.annotation_list.setAccessibleName("Annotations")
         self.annotation_list.setUniformItemSizes(True)  # O(1) layout with 10,000 cards
 
-        self.claim_fields = ClaimFieldsEditor()
-        self.note_label = QLabel("Note")
-        self.note_label.setObjectName("noteLabel")
-        self.note_editor = NoteEditor()
-        self.note_label.setBuddy(self.note_editor)
-        self.note_editor.setMaximumHeight(140)
-
-        self.review_model = AnnotationListModel(
-            annotation_model.tag, self, keep=lambda record: record.needs_attention
-        )
-        self.review_panel = ReviewPanel(self.review_model)
-        self.annotations_label = QLabel("Annotations")
-        self.annotations_label.setObjectName("sectionLabel")
-        codebook_label = QLabel("Codebook")
-        codebook_label.setObjectName("sectionLabel")
+    def _init_layout(self) -> None:
         header = QHBoxLayout()
-        header.addWidget(codebook_label)
+        header.addWidget(self._codebook_label)
         header.addStretch(1)
         header.addWidget(self.add_tag_button)
-
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(6)
@@ -108,9 +119,6 @@ class SidePanel(QWidget):
         layout.addWidget(self.claim_fields)
         layout.addWidget(self.note_label)
         layout.addWidget(self.note_editor)
-
-        self._connect_signals()
-        self.fit_tag_list()
 
     def _connect_signals(self) -> None:
         # clicked, not activated: activated also fires on double-click (or on a single click in
