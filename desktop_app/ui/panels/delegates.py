@@ -64,30 +64,45 @@ class TagDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         paint_row_background(painter, option)
         rect: QRect = option.rect
-        palette = option.palette
-        metrics = QFontMetrics(option.font)
-        colour: QColor = index.data(TagRole.Colour)
-        key = index.data(TagRole.KeyNumber)
-        count = index.data(TagRole.Count) or 0
-        name = index.data(Qt.ItemDataRole.DisplayRole) or ""
         middle = rect.center().y()
+        key_box = self._paint_key(painter, option, index, middle)
+        indent = 14 * (index.data(TagRole.Depth) or 0)
+        swatch = QRectF(key_box.right() + PAD + indent, middle - 7, 14, 14)
+        colour: QColor = index.data(TagRole.Colour)
+        painter.setPen(QPen(colour.darker(130), 1))
+        painter.setBrush(
+            QColor(composite([colour.name()], colours_for(option.palette).paper, 0.75))
+        )
+        painter.drawEllipse(swatch)
+        self._paint_name_and_count(painter, option, index, int(swatch.right()) + PAD)
+        painter.restore()
 
-        key_box = QRectF(rect.left() + PAD, middle - 10, 20, 20)
+    @staticmethod
+    def _paint_key(
+        painter: QPainter, option: QStyleOptionViewItem, index: Index, middle: int
+    ) -> QRectF:
+        """The tag's number key in a small box at the left ("·" past nine); returns the box."""
+        palette = option.palette
+        key = index.data(TagRole.KeyNumber)
+        key_box = QRectF(option.rect.left() + PAD, middle - 10, 20, 20)
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
         painter.setBrush(palette.color(QPalette.ColorRole.Base))
         painter.drawRoundedRect(key_box, 4, 4)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         painter.drawText(key_box, Qt.AlignmentFlag.AlignCenter, str(key) if key else "·")
+        return key_box
 
-        indent = 14 * (index.data(TagRole.Depth) or 0)
-        swatch = QRectF(key_box.right() + PAD + indent, middle - 7, 14, 14)
-        painter.setPen(QPen(colour.darker(130), 1))
-        painter.setBrush(QColor(composite([colour.name()], colours_for(palette).paper, 0.75)))
-        painter.drawEllipse(swatch)
-
-        count_text = str(count)
+    @staticmethod
+    def _paint_name_and_count(
+        painter: QPainter, option: QStyleOptionViewItem, index: Index, text_left: int
+    ) -> None:
+        """The name from `text_left`, elided before the count, which sits at the right."""
+        rect: QRect = option.rect
+        palette = option.palette
+        metrics = QFontMetrics(option.font)
+        count_text = str(index.data(TagRole.Count) or 0)
+        name = index.data(Qt.ItemDataRole.DisplayRole) or ""
         count_width = metrics.horizontalAdvance(count_text) + 2 * PAD
-        text_left = int(swatch.right()) + PAD
         name_rect = QRect(
             text_left, rect.top(), rect.right() - text_left - count_width, rect.height()
         )
@@ -103,7 +118,6 @@ class TagDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
             count_text,
         )
-        painter.restore()
 
 
 class AnnotationDelegate(QStyledItemDelegate):
@@ -151,40 +165,78 @@ class AnnotationDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         paint_row_background(painter, option)
         rect: QRect = option.rect
-        palette = option.palette
-        font = option.font
-        metrics = QFontMetrics(font)
-        line = metrics.lineSpacing()
         record: AnnotationRecord | None = index.data(AnnotationRole.Record)
         tags = self._tags_of(record) if record is not None else []
         note = record.note if record is not None else ""
-        quote: str = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        self._paint_strip(painter, option, tags)
+        quote_rect = self._paint_quote(painter, option, index.data(Qt.ItemDataRole.DisplayRole))
+        line = QFontMetrics(option.font).lineSpacing()
+        y = quote_rect.bottom() + 3
+        small = QFont(option.font)
+        small.setPointSizeF(option.font.pointSizeF() * 0.9)
+        painter.setFont(small)
+        left, width = self._text_left(rect), self._text_width(rect)
+        x = self._paint_chips(
+            painter, option, tags, QFontMetrics(small), QRect(left, y, width, line)
+        )
+        painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
+        rest = QRect(int(x) + 4, y, left + width - int(x) - 4, line)
+        if not tags:
+            painter.drawText(rest, Qt.AlignmentFlag.AlignVCenter, "no tag")
+        elif note and rest.width() > 20:
+            flat = "✎ " + " ".join(note.split())
+            painter.drawText(
+                rest,
+                Qt.AlignmentFlag.AlignVCenter,
+                QFontMetrics(small).elidedText(flat, Qt.TextElideMode.ElideRight, rest.width()),
+            )
+        painter.restore()
 
+    @staticmethod
+    def _paint_strip(
+        painter: QPainter, option: QStyleOptionViewItem, tags: list[TagRecord]
+    ) -> None:
+        """The card's left edge in its tags' colours, one band each (grey when untagged)."""
+        rect: QRect = option.rect
         strip = QRectF(rect.left() + PAD, rect.top() + PAD, 4, rect.height() - 2 * PAD)
-        colours = [QColor(t.colour) for t in tags] or [palette.color(QPalette.ColorRole.Mid)]
+        colours = [QColor(t.colour) for t in tags] or [option.palette.color(QPalette.ColorRole.Mid)]
         share = strip.height() / len(colours)
         for i, colour in enumerate(colours):
             painter.fillRect(QRectF(strip.left(), strip.top() + i * share, 4, share), colour)
 
-        left = self._text_left(rect)
+    def _paint_quote(
+        self, painter: QPainter, option: QStyleOptionViewItem, quote: str | None
+    ) -> QRect:
+        """The quote wrapped to QUOTE_LINES lines, the last elided; returns where it went."""
+        rect: QRect = option.rect
+        font = option.font
+        metrics = QFontMetrics(font)
         width = self._text_width(rect)
-        quote_rect = QRect(left, rect.top() + PAD, width, self.QUOTE_LINES * line)
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        quote_rect = QRect(
+            self._text_left(rect), rect.top() + PAD, width, self.QUOTE_LINES * metrics.lineSpacing()
+        )
+        painter.setPen(option.palette.color(QPalette.ColorRole.Text))
         painter.drawText(
             quote_rect,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-            self._wrapped_quote(metrics, font, quote, width),
+            self._wrapped_quote(metrics, font, quote or "", width),
         )
+        return quote_rect
 
-        y = quote_rect.bottom() + 3
-        small = QFont(font)
-        small.setPointSizeF(font.pointSizeF() * 0.9)
-        small_metrics = QFontMetrics(small)
-        painter.setFont(small)
-        scheme = colours_for(palette)
-        x = left
+    @staticmethod
+    def _paint_chips(
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        tags: list[TagRecord],
+        metrics: QFontMetrics,
+        row: QRect,
+    ) -> float:
+        """A pale chip per tag along `row` while they fit; returns where the chips end."""
+        scheme = colours_for(option.palette)
+        left, y, width, line = row.left(), row.top(), row.width(), row.height()
+        x: float = left
         for tag in tags:
-            label_width = small_metrics.horizontalAdvance(tag.name) + 12
+            label_width = metrics.horizontalAdvance(tag.name) + 12
             if x + label_width > left + width:
                 break
             chip = QRectF(x, y + 1, label_width, line - 2)
@@ -195,18 +247,7 @@ class AnnotationDelegate(QStyledItemDelegate):
             painter.setPen(QColor(scheme.ink) if scheme.dark else QColor(tag.colour).darker(160))
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, tag.name)
             x += label_width + 4
-        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        rest = QRect(int(x) + 4, y, left + width - int(x) - 4, line)
-        if not tags:
-            painter.drawText(rest, Qt.AlignmentFlag.AlignVCenter, "no tag")
-        elif note and rest.width() > 20:
-            flat = "✎ " + " ".join(note.split())
-            painter.drawText(
-                rest,
-                Qt.AlignmentFlag.AlignVCenter,
-                small_metrics.elidedText(flat, Qt.TextElideMode.ElideRight, rest.width()),
-            )
-        painter.restore()
+        return x
 
 
 def _elide_lines(metrics: QFontMetrics, text: str, width: int, lines: int) -> str:
