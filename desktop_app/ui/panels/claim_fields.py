@@ -37,6 +37,12 @@ class ClaimFieldsEditor(QWidget):
         self.setObjectName("claimFields")
         self._annotation_id: int | None = None
         self._loading = False
+        self._init_widgets()
+        self._init_layout()
+        self._connect_signals()
+        self.load(None)
+
+    def _init_widgets(self) -> None:
         self.stance = QComboBox()
         self.stance.setObjectName("stanceField")
         for stance in ("", *STANCES):
@@ -58,16 +64,19 @@ class ClaimFieldsEditor(QWidget):
             self.check.addItem(f"{level} {'●' * level}{'○' * (5 - level)}", level)
         self.check.setAccessibleName("Check-worthiness")
         self.check.setToolTip("How much the claim deserves checking: 1 little, 5 most")
+
+    def _init_layout(self) -> None:
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setSpacing(4)
         form.addRow("&Stance:", self.stance)
         form.addRow("S&peaker:", self.speaker)
         form.addRow("Chec&k-worthiness:", self.check)
+
+    def _connect_signals(self) -> None:
         self.stance.activated.connect(lambda _index: self._emit())
         self.check.activated.connect(lambda _index: self._emit())
         self.speaker.editingFinished.connect(self._emit)
-        self.load(None)
 
     def load(self, record: AnnotationRecord | None) -> None:
         """Show an annotation's fields (None: nothing selected, fields disabled)."""

@@ -86,6 +86,11 @@ class LibraryPanel(QWidget):
         self.model = model
         self.proxy = LibraryFilter(self)
         self.proxy.setSourceModel(model)
+        self._init_widgets()
+        self._init_layout()
+        self._connect_signals()
+
+    def _init_widgets(self) -> None:
         self.filter_field = QLineEdit()
         self.filter_field.setObjectName("libraryFilter")
         self.filter_field.setPlaceholderText("Filter by title")
@@ -99,15 +104,16 @@ class LibraryPanel(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.setAccessibleName("Library")
-        label = QLabel("Library")
-        label.setObjectName("sectionLabel")
+        self._section_label = QLabel("Library")
+        self._section_label.setObjectName("sectionLabel")
+
+    def _init_layout(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 6, 12)
         layout.setSpacing(6)
-        layout.addWidget(label)
+        layout.addWidget(self._section_label)
         layout.addWidget(self.filter_field)
         layout.addWidget(self.list, 1)
-        self._connect_signals()
 
     def _connect_signals(self) -> None:
         self.filter_field.textChanged.connect(self.proxy.setFilterFixedString)

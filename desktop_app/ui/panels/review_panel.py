@@ -101,6 +101,12 @@ class ReviewPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("reviewPanel")
         self.model = model
+        self._init_widgets()
+        self._init_layout()
+        self._connect_signals()
+        self._update()
+
+    def _init_widgets(self) -> None:
         self.label = QLabel("To review")
         self.label.setObjectName("sectionLabel")
         self.list = QListView()
@@ -115,6 +121,8 @@ class ReviewPanel(QWidget):
         self.place_button = QPushButton("Place at selection")
         self.place_button.setToolTip("Select its text in the article first")
         self.delete_button = QPushButton("Delete")
+
+    def _init_layout(self) -> None:
         buttons = QHBoxLayout()
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.place_button)
@@ -126,8 +134,6 @@ class ReviewPanel(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
-        self._connect_signals()
-        self._update()
 
     def _connect_signals(self) -> None:
         for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):

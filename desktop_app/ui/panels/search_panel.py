@@ -190,6 +190,12 @@ class SearchPanel(QWidget):
         self.setObjectName("searchPanel")
         self._search = search
         self.model = SearchResultModel(self)
+        self._init_widgets()
+        self._init_layout()
+        self.setFocusProxy(self.field)
+        self._connect_signals()
+
+    def _init_widgets(self) -> None:
         self.field = SearchField()
         self.field.setObjectName("searchField")
         self.field.setPlaceholderText("Search the library")
@@ -209,17 +215,17 @@ class SearchPanel(QWidget):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
-        label = QLabel("Search")
-        label.setObjectName("sectionLabel")
+        self._section_label = QLabel("Search")
+        self._section_label.setObjectName("sectionLabel")
+
+    def _init_layout(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 6, 12)
         layout.setSpacing(6)
-        layout.addWidget(label)
+        layout.addWidget(self._section_label)
         layout.addWidget(self.field)
         layout.addWidget(self.count_label)
         layout.addWidget(self.list, 1)
-        self.setFocusProxy(self.field)
-        self._connect_signals()
 
     def _connect_signals(self) -> None:
         self.field.textChanged.connect(self.on_text_changed)
