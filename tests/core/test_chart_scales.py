@@ -21,7 +21,10 @@ from desktop_app.core.chart_scales import nice_ticks
         (9, True, [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]),
         (3, True, [0.0, 1.0, 2.0, 3.0]),
         (1, True, [0.0, 1.0]),
-        (14, True, [0.0, 5.0, 10.0, 15.0]),  # counts skip 2.5: no tick at 7.5 annotations
+        (14, True, [0.0, 5.0, 10.0, 15.0]),
+        (12, True, [0.0, 5.0, 10.0, 15.0]),  # counts skip 2.5: no tick at 7.5 annotations
+        (24, False, [0.0, 5.0, 10.0, 15.0, 20.0, 25.0]),
+        (0.12, False, [0.0, 0.025, 0.05, 0.075, 0.1, 0.125]),  # shares may step by 2.5
         (120, True, [0.0, 25.0, 50.0, 75.0, 100.0, 125.0]),
     ],
 )
