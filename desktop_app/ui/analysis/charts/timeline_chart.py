@@ -173,21 +173,11 @@ class TimelineChart(Chart):
         for index, ((_, counts), total) in enumerate(zip(self._periods, plot.totals, strict=True)):
             x = round(plot.area.left() + index * slot + (slot - bar_width) / 2)
             top = self._paint_stack(painter, plot, x, bar_width, counts, colours)
-            painter.setFont(plot.bold_font)
-            painter.setPen(QColor(colours.ink))
-            painter.drawText(
-                QRectF(
-                    x - slot,
-                    top - plot.small.height() - 3,
-                    bar_width + 2 * slot,
-                    plot.small.height(),
-                ),
-                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
-                count_text(total),
-            )
-            below = QRectF(
-                x - slot, plot.area.bottom() + 5, bar_width + 2 * slot, plot.small.height()
-            )
+            # Totals and months may spread over the neighbouring slots, centred on the bar.
+            left, width = x - slot, bar_width + 2 * slot
+            above = QRectF(left, top - plot.small.height() - 3, width, plot.small.height())
+            self._paint_total(painter, plot, above, total, colours)
+            below = QRectF(left, plot.area.bottom() + 5, width, plot.small.height())
             previous_year = labels[index - 1][1] if index else ""
             self._paint_period_label(
                 painter, plot, below, labels[index], previous_year, index % every == 0, colours
@@ -214,6 +204,17 @@ class TimelineChart(Chart):
                 painter.fillRect(QRectF(x, base - 1, width, 1), QColor(colours.paper))
             base -= height
         return base
+
+    @staticmethod
+    def _paint_total(
+        painter: QPainter, plot: _Plot, above: QRectF, total: int, colours: ChartColours
+    ) -> None:
+        """The period's total, in bold, on top of its stack."""
+        painter.setFont(plot.bold_font)
+        painter.setPen(QColor(colours.ink))
+        painter.drawText(
+            above, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, count_text(total)
+        )
 
     @staticmethod
     def _paint_period_label(
