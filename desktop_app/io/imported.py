@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop_app.core.text_normalise import is_normalised
+
 BLOCK_KINDS = (
     "heading1",
     "heading2",
@@ -35,7 +37,10 @@ class Block:
 class ImportedDocument:
     """A document as read from a file, the clipboard or an export, before it is stored.
 
-    `text` is normalised (desktop_app.core.text_normalise) and is what anchors count in.
+    `text` is normalised (desktop_app.core.text_normalise) and is what anchors count in:
+    the reader normalises it while it builds the text, so that the blocks it counts line up
+    with it, and nothing normalises it again. A text that is not normalised is a reader's bug
+    and is refused here (ValueError), before it can reach the library.
     `notes` are short remarks for the user about what could not be kept (layout of a PDF,
     say); `encoding` is the character encoding that was used, where there was a choice.
     """
@@ -51,6 +56,13 @@ class ImportedDocument:
     canonical_url: str = ""
     blocks: tuple[Block, ...] = ()
     notes: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not is_normalised(self.text):
+            raise ValueError(
+                "ImportedDocument needs normalised text (desktop_app.core.text_normalise): "
+                "the reader must normalise it where it builds the text and its blocks"
+            )
 
 
 def display_name(path: Path) -> str:

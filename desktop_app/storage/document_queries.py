@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.interfaces import ORMOption
 
 from desktop_app.core.records import ANCHOR_OK, DocumentRecord, DocumentSummary
-from desktop_app.core.text_normalise import normalise_text
+from desktop_app.core.text_normalise import is_normalised
 from desktop_app.storage.errors import NotFoundError
 from desktop_app.storage.orm import Annotation, Document, utc_now
 from desktop_app.storage.store_base import StoreBase, text_digest
@@ -67,6 +67,15 @@ def next_version(session: Session, previous_id: int) -> tuple[int, int]:
     return group, (latest or 1) + 1
 
 
+def check_normalised(text: str) -> None:
+    """Refuse (ValueError) a text that is not normalised: a caller's bug, never the user's."""
+    if not is_normalised(text):
+        raise ValueError(
+            "a document's text must be normalised before it is stored "
+            "(desktop_app.core.text_normalise.normalise_text, where the text is built)"
+        )
+
+
 class DocumentQueries(StoreBase):
     """Reading and changing the library's documents."""
 
@@ -86,11 +95,14 @@ class DocumentQueries(StoreBase):
         import_notes: Sequence[str] = (),
         version_of: int | None = None,
     ) -> DocumentRecord:
-        """Store a new document (`text` is normalised here if the importer has not done so).
+        """Store a new document; `text` must be normalised already (ValueError otherwise).
 
-        With `version_of`, the document becomes the next version of that document's article.
+        Text is normalised once, where it is built (the reader, the REFI importer, the sample
+        article), because that is where the blocks that must line up with it are counted:
+        normalising here again would shift the text under them. With `version_of`, the
+        document becomes the next version of that document's article.
         """
-        text = normalise_text(text)
+        check_normalised(text)
         with self._writing() as session:
             group, number = None, 1
             if version_of is not None:
@@ -136,8 +148,12 @@ class DocumentQueries(StoreBase):
         return live_document(session, document_id)
 
     def find_document_with_text(self, text: str) -> int | None:
-        """Id of a document whose text equals `text` (after normalisation), if any."""
-        digest = text_digest(normalise_text(text))
+        """Id of a document whose text equals `text`, if any.
+
+        `text` is normalised already, as everything stored is (see `add_document`); it is
+        compared as it is.
+        """
+        digest = text_digest(text)
         with self._reading() as session:
             return session.scalar(
                 select(Document.id)

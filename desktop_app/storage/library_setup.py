@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop_app.core.codebook import load_default_codebook
+from desktop_app.core.text_normalise import normalise_text
 from desktop_app.resources import resource_path, sample_article
 from desktop_app.storage.library_store import LAST_DOCUMENT_KEY, LibraryStore
 
@@ -32,4 +33,5 @@ def start_document(store: LibraryStore) -> int:
     if documents:
         return documents[0].id
     title, source, text = sample_article()
-    return store.add_document(title, source, text).id
+    # Normalised here, where the text is built for the library, as every reader does.
+    return store.add_document(title, source, normalise_text(text)).id

@@ -8,7 +8,7 @@
 * a text with emoji, a flag and astral CJK (𠮷) before and inside annotated spans, so code-point
   offsets differ from UTF-16 ones; it has a canonical web address;
 * a Japanese text;
-* a text given with CRLF line endings and a byte-order mark (the store normalises it).
+* a text given with CRLF line endings and a byte-order mark (normalised as an importer would).
 
 The codebook nests `tariffs` under `trade` (right after it in panel order, so the tree order and
 the panel order agree); some annotations carry `tariffs` alone, one carries both. Several
@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from desktop_app.core.anchors import anchor_for
 from desktop_app.core.codebook import TagSpec, load_default_codebook
 from desktop_app.core.records import ANCHOR_NEEDS_REVIEW, AnnotationRecord
+from desktop_app.core.text_normalise import normalise_text
 from desktop_app.io.export_bundle import ExportBundle, collect_bundle
 from desktop_app.resources import resource_path, sample_article
 from desktop_app.storage.library_store import LibraryStore, NewAnnotation
@@ -69,13 +70,19 @@ HOSTILE_SPEAKERS: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class SampleText:
-    """A document as it is handed to `store.add_document` (the raw text, before normalising)."""
+    """A document as a file holds it (`raw_text`, before normalising) and as an importer
+    hands it to `store.add_document` (`text`, normalised)."""
 
     key: str
     title: str
     source: str
     raw_text: str
     canonical_url: str = ""
+
+    @property
+    def text(self) -> str:
+        """The text normalised, as the importer that built it would (the store only checks)."""
+        return normalise_text(self.raw_text)
 
 
 EMOJI_TEXT = (
@@ -196,7 +203,7 @@ CLAIMS: dict[tuple[str, str], tuple[str, str, int | None]] = {
 def add_sample_documents(store: LibraryStore) -> list[int]:
     """Add the sample documents (no annotations); their ids in `sample_texts()` order."""
     return [
-        store.add_document(s.title, s.source, s.raw_text, canonical_url=s.canonical_url).id
+        store.add_document(s.title, s.source, s.text, canonical_url=s.canonical_url).id
         for s in sample_texts()
     ]
 

@@ -20,6 +20,7 @@ from lxml import etree
 
 from desktop_app.core.anchors import anchor_for
 from desktop_app.core.codebook import TagSpec
+from desktop_app.core.text_normalise import normalise_text
 from desktop_app.core.records import (
     ANCHOR_NEEDS_REVIEW,
     ANCHOR_ORPHANED,
@@ -78,7 +79,7 @@ def build_library(path: Path) -> LibraryStore:
     article = store.add_document(title, source, sample, site="Example Daily")
     emoji = store.add_document("Emoji 😀 & 𠮷", "pasted", EMOJI_TEXT)
     japanese = store.add_document("日本語の記事", "https://example.jp/a", JAPANESE_TEXT)
-    crlf = store.add_document("Windows notes", "notes.txt", CRLF_TEXT)
+    crlf = store.add_document("Windows notes", "notes.txt", normalise_text(CRLF_TEXT))
 
     def annotate(
         document: DocumentRecord, quote: str, tags: list[int], note: str = ""

@@ -91,7 +91,7 @@ def codebook_tree(store: LibraryStore) -> list[tuple[str, str | None]]:
 
 def edited_article() -> str:
     """The sample article with a new first sentence, one sentence gone and one word changed."""
-    text = sample_texts()[0].raw_text
+    text = sample_texts()[0].text
     lines = text.split("\n")
     kept = [line for line in lines if not line.startswith(REMOVED)]
     assert len(kept) == len(lines) - 1
@@ -409,7 +409,7 @@ def test_a_document_is_found_by_its_web_address_when_its_text_changed(
     changed = other.add_document(
         emoji.title,
         emoji.source,
-        "Update 🆕: figures were revised.\n" + emoji.raw_text,
+        "Update 🆕: figures were revised.\n" + emoji.text,
         canonical_url=emoji.canonical_url,
     )
 
@@ -426,9 +426,9 @@ def test_the_same_text_is_preferred_to_another_version_at_the_same_address(
 ) -> None:
     emoji = sample_texts()[1]
     exported = export_w3c(sample_bundle(store, [library[1]]))
-    same = other.add_document(emoji.title, emoji.source, emoji.raw_text)
+    same = other.add_document(emoji.title, emoji.source, emoji.text)
     other.add_document(
-        emoji.title, emoji.source, emoji.raw_text + "More.", canonical_url=emoji.canonical_url
+        emoji.title, emoji.source, emoji.text + "More.", canonical_url=emoji.canonical_url
     )
 
     assert import_w3c(other, exported).document_ids == (same.id,)
@@ -457,7 +457,7 @@ def test_annotations_of_a_missing_document_are_reported_not_placed(
 ) -> None:
     exported = export_w3c(sample_bundle(store))
     article = sample_texts()[0]
-    kept = other.add_document(article.title, article.source, article.raw_text)
+    kept = other.add_document(article.title, article.source, article.text)
 
     report = import_w3c(other, exported)
 
@@ -508,7 +508,7 @@ def hypothesis_annotation(exact: str, prefix: str, suffix: str, **extra: Any) ->
 def test_a_foreign_annotation_is_placed_by_its_quote(other: LibraryStore) -> None:
     emoji = sample_texts()[1]
     document = other.add_document(
-        emoji.title, emoji.source, emoji.raw_text, canonical_url=emoji.canonical_url
+        emoji.title, emoji.source, emoji.text, canonical_url=emoji.canonical_url
     )
     annotation = hypothesis_annotation("beef bowl will cost more", "says the 👍🏽 ", ": 10% more")
 
@@ -530,7 +530,7 @@ def test_a_foreign_annotation_is_placed_by_its_quote(other: LibraryStore) -> Non
 
 
 def test_utf16_positions_of_another_tool_are_corrected_by_the_quote(other: LibraryStore) -> None:
-    text = sample_texts()[1].raw_text
+    text = sample_texts()[1].text
     document = other.add_document("Prices", "p.txt", text)
     quote = "call the claim 𠮷 exaggerated."
     start = len(text[: text.index(quote)].encode("utf-16-le")) // 2
@@ -562,7 +562,7 @@ def test_utf16_positions_of_another_tool_are_corrected_by_the_quote(other: Libra
 
 def test_an_ambiguous_quote_is_not_placed(other: LibraryStore) -> None:
     article = sample_texts()[0]
-    document = other.add_document(article.title, article.source, article.raw_text)
+    document = other.add_document(article.title, article.source, article.text)
     annotation = {
         "id": "urn:example:1",
         "type": "Annotation",
@@ -663,7 +663,7 @@ def test_an_empty_collection_imports_nothing(store: LibraryStore) -> None:
 
 def test_summary_is_one_line(store: LibraryStore, library: list[int], other: LibraryStore) -> None:
     article = sample_texts()[0]
-    other.add_document(article.title, article.source, article.raw_text)
+    other.add_document(article.title, article.source, article.text)
     report = import_w3c(other, export_w3c(sample_bundle(store)))
     assert report.summary() == (
         f"{len(ANNOTATIONS['article'])} annotations placed, "
@@ -675,7 +675,7 @@ def test_escaped_surrogate_pairs_are_characters_and_are_kept(other: LibraryStore
     """JSON writes 👍 as `\\ud83d\\udc4d`: a pair is one character; only a lone half refuses."""
     emoji = sample_texts()[1]
     document = other.add_document(
-        emoji.title, emoji.source, emoji.raw_text, canonical_url=emoji.canonical_url
+        emoji.title, emoji.source, emoji.text, canonical_url=emoji.canonical_url
     )
     annotation = hypothesis_annotation("beef bowl will cost more", "says the 👍🏽 ", ": 10% more")
     annotation["body"].append({"type": "TextualBody", "value": "noted 😀", "purpose": "replying"})

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core.anchors import Anchor, anchor_for
 from desktop_app.core.codebook import CodebookError, TagSpec
 from desktop_app.core.records import AnnotationRecord
+from desktop_app.core.text_normalise import normalise_text
 from desktop_app.storage import annotation_queries, document_queries
 from desktop_app.storage.library_setup import prepare_library
 from desktop_app.storage.library_store import LAST_DOCUMENT_KEY, LibraryStore
@@ -56,8 +57,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[datetime]]:
 # --- documents ------------------------------------------------------------------------------
 
 
-def test_add_document_normalises_line_endings_and_byte_order_mark(store: LibraryStore) -> None:
-    record = store.add_document("Notes", "notes.txt", "\ufeffLine one\r\nLine two\rLine three\n")
+def test_a_text_normalised_where_it_is_built_is_stored_as_it_is(store: LibraryStore) -> None:
+    # The importer normalises (line endings, byte-order mark); add_document only checks.
+    raw = "\ufeffLine one\r\nLine two\rLine three\n"
+    record = store.add_document("Notes", "notes.txt", normalise_text(raw))
     assert record.text == "Line one\nLine two\nLine three\n"
     assert store.document(record.id).text == "Line one\nLine two\nLine three\n"
     stored = raw_rows(store.path, "SELECT text FROM documents WHERE id = ?", record.id)
@@ -66,7 +69,7 @@ def test_add_document_normalises_line_endings_and_byte_order_mark(store: Library
 
 def test_documents_lists_titles_lengths_and_annotation_counts(store: LibraryStore) -> None:
     first = store.add_document("First", "a.txt", "Alpha beta gamma.")
-    second = store.add_document("Second", "b.txt", "ab\U0001f600\U00020bb7\r\ncd")
+    second = store.add_document("Second", "b.txt", normalise_text("ab\U0001f600\U00020bb7\r\ncd"))
     trade = tag_ids_by_name(store)["trade"]
     store.create_annotation(first.id, anchor_for(first.text, 0, 5), [trade])
     store.create_annotation(first.id, anchor_for(first.text, 6, 10), [])
@@ -91,8 +94,10 @@ def test_find_document_with_text_recognises_the_same_text(
     store.add_document("Other", "other.txt", "Something else entirely.")
 
     assert store.find_document_with_text(sample_text) == added.id
-    assert store.find_document_with_text(sample_text.replace("\n", "\r\n")) == added.id
-    assert store.find_document_with_text("\ufeff" + sample_text) == added.id
+    # The same file saved with CRLF or a byte-order mark is the same text once normalised.
+    crlf = normalise_text(sample_text.replace("\n", "\r\n"))
+    assert store.find_document_with_text(crlf) == added.id
+    assert store.find_document_with_text(normalise_text("\ufeff" + sample_text)) == added.id
     assert store.find_document_with_text(sample_text + " ") is None
 
 
