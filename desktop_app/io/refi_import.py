@@ -85,6 +85,10 @@ class RefiImportReport:
     sources_skipped: int = 0
     notes: tuple[str, ...] = ()
     tag_names_added: tuple[str, ...] = ()
+    # The library's ids: of the documents added, and of every document a source went to
+    # (added or found), whose annotations the import may have changed.
+    document_ids_added: tuple[int, ...] = ()
+    document_ids: tuple[int, ...] = ()
 
     def summary(self) -> str:
         """One line: "2 documents, 14 annotations and 3 tags imported; 1 selection skipped"."""
@@ -568,6 +572,8 @@ class _SourceCounts:
     documents_matched: int = 0
     annotations_added: int = 0
     annotations_present: int = 0
+    added_ids: list[int] = field(default_factory=list)
+    touched_ids: list[int] = field(default_factory=list)
 
 
 def _write(store: LibraryStore, plan: _Plan, source_label: str) -> RefiImportReport:
@@ -591,6 +597,8 @@ def _write(store: LibraryStore, plan: _Plan, source_label: str) -> RefiImportRep
         sources_skipped=plan.skipped_sources,
         notes=plan.notes,
         tag_names_added=tuple(tags_added),
+        document_ids_added=tuple(counts.added_ids),
+        document_ids=tuple(dict.fromkeys(counts.touched_ids)),
     )
 
 
@@ -648,10 +656,12 @@ def _write_sources(
         if document_id is None:
             document_id = store.add_document(source.title, source_label, source.text).id
             counts.documents_added += 1
+            counts.added_ids.append(document_id)
             have: list[AnnotationRecord] = []
         else:
             counts.documents_matched += 1
             have = store.annotations(document_id)
+        counts.touched_ids.append(document_id)
         new, already = _new_annotations(document_id, source, tag_of, have, owners, used_guids)
         items.extend(new)
         counts.annotations_present += already

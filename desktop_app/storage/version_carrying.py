@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop_app.core.anchors import Anchor
+from desktop_app.core.change_report import ChangeReport
 from desktop_app.core.reanchor import reanchor_all
 from desktop_app.storage.annotation_queries import Placement
 from desktop_app.storage.library_store import LibraryStore
@@ -27,6 +28,14 @@ class CarryReport:
     previous_id: int
     new_id: int
     counts: dict[str, int]
+
+    @property
+    def changes(self) -> ChangeReport:
+        """What carrying changed: both documents (linked as versions) and the new one's
+        annotations."""
+        return ChangeReport.of(
+            documents=(self.previous_id, self.new_id), annotations_of=(self.new_id,)
+        )
 
     @property
     def total(self) -> int:
