@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from desktop_app import APP_NAME, __version__
 
 if TYPE_CHECKING:
+    from desktop_app.io.import_service import DocumentFound, DocumentImported, ImportOutcome
     from desktop_app.storage.library_store import LibraryStore
 
 COMMANDS = ("import", "list", "show", "export", "stats")
@@ -218,10 +220,7 @@ def _with_backup_hint(error: Exception) -> str:
 
 
 def _import(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from desktop_app.io.annotation_imports import import_annotations_file, is_annotations_file
-    from desktop_app.io.file_reader import read_document_file
-    from desktop_app.io.imported import ImportRefused, check_file_name
-    from desktop_app.io.library_transfer import store_imported
+    from desktop_app.io.import_service import ImportService, Refused
 
     files: list[Path] = args.files
     version_of: int | None = args.version_of
@@ -240,84 +239,61 @@ def _import(store: LibraryStore, args: argparse.Namespace, out: TextIO, err: Tex
             print("desktop-app: --version-of takes exactly one FILE", file=err)
             return 2
         store.document(version_of)  # NotFoundError (one line) before reading anything
-    limit = max(1, int(max_size_mb * 1024 * 1024))
+    service = ImportService(store, size_limit=max(1, int(max_size_mb * 1024 * 1024)))
     failures = 0
     for path in files:
-        try:
-            check_file_name(path)
-        except ImportRefused as refusal:
-            print(f"desktop-app: {refusal}", file=err)
-            failures += 1
-            continue
-        if is_annotations_file(path):
-            try:
-                outcome_of_annotations = import_annotations_file(store, path, args.document)
-            except ImportRefused as refusal:
-                print(f"desktop-app: {refusal}", file=err)
-                failures += 1
-                continue
-            print(f"{path}: {outcome_of_annotations.summary}", file=out)
-            for note in outcome_of_annotations.notes:
-                print(f"  note: {note}", file=out)
-            continue
-        try:
-            imported = read_document_file(path, limit)
-        except ImportRefused as refusal:
-            print(f"desktop-app: {refusal}", file=err)
-            failures += 1
-            continue
-        outcome = store_imported(store, imported)
-        if outcome.already_present:
-            print(f"{path}: already in the library as document {outcome.document_id}", file=out)
-            if version_of is not None:
-                _carry_onto_existing(store, version_of, outcome.document_id, out)
-            continue
-        print(
-            f"{path}: imported as document {outcome.document_id} "
-            f"({outcome.title}, {outcome.length:,} characters)",
-            file=out,
+        outcome = service.import_path(
+            path,
+            version_of=version_of,
+            annotations_for=args.document,
+            # Said as soon as it is stored: carrying onto it may still fail.
+            on_stored=partial(_print_stored, path, out=out),
         )
-        for note in outcome.notes:
-            print(f"  note: {note}", file=out)
-        if version_of is not None:
-            _carry(store, version_of, outcome.document_id, out)
+        if isinstance(outcome, Refused):
+            print(f"desktop-app: {outcome.message}", file=err)
+            failures += 1
         else:
-            _hint_versions(store, outcome.document_id, out)
+            _print_outcome(path, outcome, out)
     return 1 if failures else 0
 
 
-def _carry(store: LibraryStore, version_of: int, new_id: int, out: TextIO) -> None:
-    """Carry the annotations of the article's latest version onto the new document and make
-    it the next version, in one transaction (a failure leaves it a separate article)."""
-    from desktop_app.storage.version_carrying import carry_annotations
-
-    latest = store.versions(version_of)[-1].id
-    report = carry_annotations(store, latest, new_id, link=True)
-    print(f"  version {store.document(new_id).version_number}: {report.summary()}", file=out)
-
-
-def _carry_onto_existing(store: LibraryStore, version_of: int, existing: int, out: TextIO) -> None:
-    """`--version-of` for a text the library has already: link and carry, as the hint after a
-    plain import promises, unless it already belongs to an article's versions."""
-    if any(d.id == existing for d in store.versions(version_of)):
-        print(f"  nothing was carried: it is already a version of document {version_of}", file=out)
-    elif len(store.versions(existing)) > 1:
-        print(f"  nothing was carried: document {existing} has versions of its own", file=out)
-    else:
-        _carry(store, version_of, existing, out)
+def _print_stored(path: Path, stored: DocumentImported | DocumentFound, out: TextIO) -> None:
+    """The line (and the reader's notes) of a document stored or found."""
+    if stored.already_present:
+        print(f"{path}: already in the library as document {stored.document_id}", file=out)
+        return
+    print(
+        f"{path}: imported as document {stored.document_id} "
+        f"({stored.title}, {stored.length:,} characters)",
+        file=out,
+    )
+    for note in stored.notes:
+        print(f"  note: {note}", file=out)
 
 
-def _hint_versions(store: LibraryStore, document_id: int, out: TextIO) -> None:
-    document = store.document(document_id)
-    others = [
-        d
-        for d in store.version_candidates(document.canonical_url, document.title)
-        if d.id != document_id
-    ]
-    if others:
+def _print_outcome(path: Path, outcome: ImportOutcome, out: TextIO) -> None:
+    """What follows the document's line: versions carried or not, the version hint; or the
+    summary and notes of an annotations file."""
+    from desktop_app.io.import_service import (
+        AnnotationsImported,
+        DocumentFound,
+        DocumentImported,
+        VersionCarried,
+    )
+
+    if isinstance(outcome, AnnotationsImported):
+        print(f"{path}: {outcome.summary}", file=out)
+        for note in outcome.notes:
+            print(f"  note: {note}", file=out)
+    elif isinstance(outcome, VersionCarried):
+        print(f"  version {outcome.version_number}: {outcome.carried.summary()}", file=out)
+    elif isinstance(outcome, DocumentFound) and outcome.not_carried:
+        print(f"  nothing was carried: {outcome.not_carried}", file=out)
+    elif isinstance(outcome, DocumentImported) and outcome.version_hint is not None:
+        hint = outcome.version_hint
         print(
-            f"  this may be a new version of document {others[0].id}; to carry its annotations "
-            f"over, import it with --version-of {others[0].id}",
+            f"  this may be a new version of document {hint}; to carry its annotations "
+            f"over, import it with --version-of {hint}",
             file=out,
         )
 

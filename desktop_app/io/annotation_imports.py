@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop_app.core.change_report import NO_CHANGE, ChangeReport
 from desktop_app.io.imported import ImportRefused
 
 if TYPE_CHECKING:
@@ -20,12 +21,18 @@ MAX_ANNOTATION_FILE = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
-class AnnotationImportOutcome:
-    """What an annotations file brought: one line, remarks, and the documents it touched."""
+class AnnotationsImported:
+    """What an annotations file brought: one line, remarks, and the documents it touched.
+
+    `document_ids` are the documents a W3C file placed annotations on (a project or codebook
+    names none: the window opens what it imported only for W3C). `changes` names everything
+    the file changed, a project's documents too, for the window to catch up with.
+    """
 
     summary: str
     notes: tuple[str, ...] = ()
     document_ids: tuple[int, ...] = ()
+    changes: ChangeReport = NO_CHANGE
 
 
 def is_annotations_file(path: Path) -> bool:
@@ -35,7 +42,7 @@ def is_annotations_file(path: Path) -> bool:
 
 def import_annotations_file(
     store: LibraryStore, path: Path, document_id: int | None = None
-) -> AnnotationImportOutcome:
+) -> AnnotationsImported:
     """Import annotations (W3C JSON onto articles already in the library, or a REFI-QDA
     project with its articles, or a codebook); ImportRefused with one line otherwise."""
     from desktop_app.io.refi_import import RefiImportError, import_qdc, import_qdpx
@@ -47,12 +54,22 @@ def import_annotations_file(
         if suffix in (".json", ".jsonld"):
             report = import_w3c(store, data, document_id)
             notes = report.notes + tuple(f"not placed: {item}" for item in report.not_placed[:5])
-            return AnnotationImportOutcome(report.summary(), notes, report.document_ids)
+            # W3C adds no document; it adds tags only when the file's are new to the library.
+            changed = ChangeReport.of(
+                annotations_of=report.document_ids, codebook=bool(report.tags_created)
+            )
+            return AnnotationsImported(report.summary(), notes, report.document_ids, changed)
         if suffix == ".qdpx":
             project = import_qdpx(store, data)
-            return AnnotationImportOutcome(project.summary(), project.notes)
+            changed = ChangeReport.of(
+                documents=project.document_ids_added,
+                annotations_of=project.document_ids,
+                codebook=True,  # its codes are matched or added: the codebook is re-read
+            )
+            return AnnotationsImported(project.summary(), project.notes, changes=changed)
         codebook = import_qdc(store, data)
-        return AnnotationImportOutcome(codebook.codebook_summary(), codebook.notes)
+        changed = ChangeReport.of(codebook=True)
+        return AnnotationsImported(codebook.codebook_summary(), codebook.notes, changes=changed)
     except (W3CImportError, RefiImportError) as error:
         raise ImportRefused(path, str(error)) from None
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from attack_support import library_dump, make_library, run_cli, run_cli_process
 
-from desktop_app.io import library_transfer
+from desktop_app.io import import_service
 
 
 def test_a_file_name_that_is_not_utf8_is_refused_and_the_batch_goes_on(tmp_path: Path) -> None:
@@ -41,7 +41,7 @@ def test_an_unexpected_error_is_one_line_that_names_the_log(
     def broken(*_args: object, **_kwargs: object) -> object:
         raise KeyError("a bug of ours")
 
-    monkeypatch.setattr(library_transfer, "_store_new_or_find", broken)
+    monkeypatch.setattr(import_service, "_store_new_or_find", broken)
     outcome = run_cli("import", article, "--db", library)
     assert outcome.code == 1
     [line] = outcome.err_lines

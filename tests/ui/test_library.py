@@ -265,11 +265,11 @@ def test_import_runs_off_the_gui_thread_shows_progress_and_can_be_cancelled(
 def test_an_unexpected_import_error_is_reported_and_the_importer_carries_on(
     launch, qtbot, tmp_path, monkeypatch
 ):
-    from desktop_app.io import library_transfer
+    from desktop_app.io import import_service
 
     app = launch()
     first, second = write_articles(tmp_path, 2)
-    real_store = library_transfer.store_imported
+    real_store = import_service.store_imported
     calls = []
 
     def locked_once(store, imported, **kwargs):
@@ -278,7 +278,7 @@ def test_an_unexpected_import_error_is_reported_and_the_importer_carries_on(
             raise RuntimeError("database is locked")
         return real_store(store, imported, **kwargs)
 
-    monkeypatch.setattr(library_transfer, "store_imported", locked_once)
+    monkeypatch.setattr(import_service, "store_imported", locked_once)
     report = import_and_wait(qtbot, app, first)
     from desktop_app.diagnostics import log_path
 
@@ -293,11 +293,11 @@ def test_an_unexpected_import_error_is_reported_and_the_importer_carries_on(
 
 
 def test_an_import_that_lost_its_document_opens_the_next_one(launch, qtbot, tmp_path, monkeypatch):
-    from desktop_app.io import library_transfer
+    from desktop_app.io import import_service
 
     app = launch()
     first, second = write_articles(tmp_path, 2)
-    real_store = library_transfer.store_imported
+    real_store = import_service.store_imported
     outcomes = []
 
     def delete_the_first_meanwhile(store, imported, **kwargs):
@@ -307,7 +307,7 @@ def test_an_import_that_lost_its_document_opens_the_next_one(launch, qtbot, tmp_
         outcomes.append(outcome)
         return outcome
 
-    monkeypatch.setattr(library_transfer, "store_imported", delete_the_first_meanwhile)
+    monkeypatch.setattr(import_service, "store_imported", delete_the_first_meanwhile)
     report = import_and_wait(qtbot, app, first, second)
     assert len(report.outcomes) == 2
     assert app.session.document.title == "article 1"

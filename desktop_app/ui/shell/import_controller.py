@@ -1,9 +1,10 @@
 """Imports run on a worker thread, with progress and Cancel in the status bar.
 
 Reading a 20 MB file or a folder of articles must never freeze the window. The worker reads
-and stores documents through the library store (each document in its own transaction, so a
-cancelled or failed import leaves nothing half-written) and hands plain results back to the
-GUI thread by signal; it never touches a widget.
+and stores documents through desktop_app.io.import_service, the same service the command line
+uses (each document in its own transaction, so a cancelled or failed import leaves nothing
+half-written), and hands plain results back to the GUI thread by signal; it never touches a
+widget.
 """
 
 from __future__ import annotations
@@ -18,11 +19,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
+from desktop_app.core.change_report import NO_CHANGE, ChangeReport
+
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
-    from desktop_app.io.annotation_imports import AnnotationImportOutcome
-    from desktop_app.io.library_transfer import ImportOutcome
+    from desktop_app.io.import_service import (
+        AnnotationsImported,
+        ImportOutcome,
+        ImportService,
+        StoredDocument,
+    )
     from desktop_app.storage.library_store import LibraryStore
 
 
@@ -42,12 +49,17 @@ class ImportRequest:
 
 @dataclass(slots=True)
 class ImportReport:
-    """What an import did: documents added or found, refusals (one line each), cancellation."""
+    """What an import did: documents added or found, refusals (one line each), cancellation.
 
-    outcomes: list[ImportOutcome] = field(default_factory=list)
+    `changes` names everything the import changed in the library, including what an item
+    stored before it failed, for the session to absorb.
+    """
+
+    outcomes: list[StoredDocument] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     cancelled: bool = False
-    annotations: list[AnnotationImportOutcome] = field(default_factory=list)
+    annotations: list[AnnotationsImported] = field(default_factory=list)
+    changes: ChangeReport = NO_CHANGE
 
 
 class ImportWorker(QObject):
@@ -77,33 +89,26 @@ class ImportWorker(QObject):
     @Slot()
     def run(self) -> None:
         """Import everything, stopping between items when cancelled; always report back."""
+        from desktop_app.io.import_service import ImportService
+
         report = ImportReport()
+        # The window offers new versions itself (VersionController), so no hint is looked up.
+        service = ImportService(self._store, size_limit=self._size_limit, hint_versions=False)
         try:
-            self._import_all(report)
+            self._import_all(service, report)
         finally:
+            report.changes = service.changes
             self.progress.emit(self._request.total, self._request.total, "")
             self.finished.emit(report)
 
-    def _import_all(self, report: ImportReport) -> None:
-        from desktop_app.io.annotation_imports import (
-            import_annotations_file,
-            is_annotations_file,
-        )
-        from desktop_app.io.file_reader import read_document_file
-        from desktop_app.io.imported import ImportRefused
-        from desktop_app.io.library_transfer import store_imported
-        from desktop_app.io.readers.clipboard import EmptyClipboard, from_clipboard
-
+    def _import_all(self, service: ImportService, report: ImportReport) -> None:
         request = self._request
         total = request.total
         done = 0
         if request.clipboard is not None:
             self.progress.emit(done, total, "the clipboard")
             try:
-                imported = from_clipboard(*request.clipboard)
-                report.outcomes.append(store_imported(self._store, imported))
-            except EmptyClipboard as error:
-                report.failures.append(str(error))
+                self._collect(report, service.import_clipboard(*request.clipboard))
             except Exception as error:  # a bug or the environment: one line, logged in full
                 report.failures.append(_unexpected("the clipboard", error))
             done += 1
@@ -113,23 +118,34 @@ class ImportWorker(QObject):
                 return
             self.progress.emit(done, total, path.name)
             try:
-                if is_annotations_file(path):
-                    report.annotations.append(import_annotations_file(self._store, path))
-                    done += 1
-                    continue
-                imported = read_document_file(path, self._size_limit)
-                if self._cancel.is_set():
-                    # Cancel was pressed while this file was read: keep it out of the library.
-                    report.cancelled = True
-                    return
-                report.outcomes.append(
-                    store_imported(self._store, imported, version_of=request.version_of)
+                outcome = service.import_path(
+                    path,
+                    version_of=request.version_of,
+                    # Cancel pressed while this file was read: keep it out of the library.
+                    keep_going=lambda: not self._cancel.is_set(),
                 )
-            except ImportRefused as refusal:
-                report.failures.append(str(refusal))
             except Exception as error:
                 report.failures.append(_unexpected(path.name, error))
+            else:
+                if not self._collect(report, outcome):
+                    return
             done += 1
+
+    @staticmethod
+    def _collect(report: ImportReport, outcome: ImportOutcome) -> bool:
+        """Add one item's outcome to the report; False when it says the import was cancelled."""
+        from desktop_app.io.import_service import AnnotationsImported, Cancelled, Refused
+
+        if isinstance(outcome, Cancelled):
+            report.cancelled = True
+            return False
+        if isinstance(outcome, Refused):
+            report.failures.append(outcome.message)
+        elif isinstance(outcome, AnnotationsImported):
+            report.annotations.append(outcome)
+        else:
+            report.outcomes.append(outcome)
+        return True
 
 
 def _unexpected(name: str, error: Exception) -> str:
