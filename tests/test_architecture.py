@@ -99,9 +99,6 @@ RULES: dict[str, Rule] = {
 # they survive a move inside the layer), each with what would mend it. Remove a line when
 # the import is gone; test_every_known_break_is_still_there says when.
 KNOWN_BREAKS: dict[tuple[str, str], str] = {
-    ("commands", "desktop_app.storage.tag_queries"): (
-        "tag_commands.py needs TagRemoval only as an annotation: import it under TYPE_CHECKING"
-    ),
     ("ui.reader", "desktop_app.ui.panels.side_panel"): (
         "the reading controller joins the reader to the side panel: it belongs in ui/shell, "
         "or should take the panel through a small Protocol"

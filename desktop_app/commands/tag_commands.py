@@ -6,14 +6,16 @@ so undo and redo never depend on reading the database first.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtGui import QUndoCommand
 
 from desktop_app.core.codebook import TagSpec
 from desktop_app.core.records import TagRecord
 from desktop_app.models.document_session import DocumentSession
-from desktop_app.storage.tag_queries import TagRemoval
+
+if TYPE_CHECKING:
+    from desktop_app.storage.tag_queries import TagRemoval
 
 
 class AddTagCommand(QUndoCommand):
