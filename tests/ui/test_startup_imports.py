@@ -19,8 +19,10 @@ HEAVY = (
     "sqlalchemy",
     "alembic",
     "pysbd",
-    "desktop_app.ui.analysis.charts",
+    "desktop_app.ui.analysis.charts",  # the package: every chart module in it
     "desktop_app.ui.analysis.analysis_view",
+    "desktop_app.ui.analysis.analysis_tables",
+    "desktop_app.ui.analysis.analysis_export",
 )
 
 # Not in the first frame, so not imported before the window shows.
@@ -38,6 +40,7 @@ HIDDEN_AT_START = (
     "desktop_app.storage.library_analysis",
     "desktop_app.storage.library_store",
     "desktop_app.core.analysis",
+    "desktop_app.core.analysis_figures",
     "desktop_app.ui.dialogs.add_tag_dialog",
     "desktop_app.ui.shell.background",
     "desktop_app.ui.dialogs.claims_view",
@@ -52,10 +55,22 @@ HIDDEN_AT_START = (
     "desktop_app.ui.panels.search_panel",
     "desktop_app.ui.shell.version_controller",
     "desktop_app.ui.dialogs.versions_dialog",
+    # The window's errands, each loaded on its first use (see MainWindow).
+    "desktop_app.ui.shell.menus",
+    "desktop_app.ui.shell.export_flow",
+    "desktop_app.ui.shell.library_actions",
+    "desktop_app.ui.shell.companion_dialogs",
+    "desktop_app.ui.shell.article_intake",
     # The panels and the reading controller: built by MainWindow.complete() after the paint.
     "desktop_app.ui.panels.side_panel",
     "desktop_app.ui.panels.library_panel",
     "desktop_app.ui.reader.reading_controller",
+    "desktop_app.ui.reader.reading_context",
+    "desktop_app.ui.reader.reading_display",
+    "desktop_app.ui.reader.reading_position",
+    "desktop_app.ui.reader.sentence_focus",
+    "desktop_app.ui.reader.annotation_actions",
+    "desktop_app.ui.reader.note_actions",
     "desktop_app.ui.panels.delegates",
     "desktop_app.models.annotation_list_model",
     "desktop_app.models.library_model",
