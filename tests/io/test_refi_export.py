@@ -20,7 +20,6 @@ from lxml import etree
 
 from desktop_app.core.anchors import anchor_for
 from desktop_app.core.codebook import TagSpec
-from desktop_app.core.text_normalise import normalise_text
 from desktop_app.core.records import (
     ANCHOR_NEEDS_REVIEW,
     ANCHOR_ORPHANED,
@@ -28,6 +27,7 @@ from desktop_app.core.records import (
     DocumentRecord,
     TagRecord,
 )
+from desktop_app.core.text_normalise import normalise_text
 from desktop_app.io.export_bundle import ExportBundle, collect_bundle
 from desktop_app.io.refi_export import (
     PROJECT_NS,
