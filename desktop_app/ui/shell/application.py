@@ -25,7 +25,6 @@ from desktop_app.ui.shell.main_window import MainWindow
 from desktop_app.ui.shell.settings import AppSettings
 
 if TYPE_CHECKING:
-    from desktop_app.core.change_report import ChangeReport
     from desktop_app.models.document_session import DocumentSession
     from desktop_app.storage.backups import Backup, BackupPolicy
     from desktop_app.storage.errors import DamagedDatabaseError, LockedDatabaseError
@@ -320,7 +319,7 @@ class ClaimmarkApplication(QObject):
         """Open what was imported; explain what was refused, one line a file."""
         assert self.session is not None
         added = [o for o in report.outcomes if not o.already_present]
-        self.session.absorb(self._changes_of(report))
+        self.session.absorb(report.changes)
         touched = [i for outcome in report.annotations for i in outcome.document_ids]
         if report.outcomes:
             self._open_first_remaining([o.document_id for o in report.outcomes])
@@ -361,20 +360,6 @@ class ClaimmarkApplication(QObject):
         if self._starting:
             self._starting = False
             self.ready.emit()
-
-    def _changes_of(self, report: ImportReport) -> ChangeReport:
-        """What an import changed: its documents, and for annotation files the codebook and
-        the documents they touched (the open one too, since a project names none)."""
-        from desktop_app.core.change_report import ChangeReport
-
-        assert self.session is not None
-        open_id = () if self.session.document is None else (self.session.document.id,)
-        touched = [i for outcome in report.annotations for i in outcome.document_ids]
-        return ChangeReport.of(
-            documents=[o.document_id for o in report.outcomes if not o.already_present],
-            annotations_of=[*touched, *open_id] if report.annotations else (),
-            codebook=bool(report.annotations),
-        )
 
     def _open_first_remaining(self, document_ids: Sequence[int]) -> None:
         """Open the first imported document still in the library (one may have been deleted
