@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gui_actions import import_and_wait
-
 from desktop_app.core.codebook import TagSpec
 from desktop_app.io.exports import render
 from desktop_app.storage.library_setup import prepare_library
 from desktop_app.storage.library_store import LibraryStore
+
+from gui_actions import import_and_wait
 
 
 def panel_tag_names(app) -> list[str]:
