@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app import APP_NAME
 from desktop_app.core.anchors import anchor_for
+from desktop_app.core.change_report import ChangeReport
 from desktop_app.core.codebook import TagSpec
 from desktop_app.ui.shell.application import ClaimmarkApplication
 
@@ -122,7 +123,7 @@ def annotate(
 ) -> None:
     """One claim through the session (so the open window follows), with its claim fields."""
     session = claimmark.session
-    text = session.store.document(document_id).text
+    text = session.library.document(document_id).text
     start = text.index(quote)
     by_name = {t.name: t.id for t in session.tags}
     record = session.create_annotation(
@@ -182,7 +183,7 @@ def stage_claims(claimmark: ClaimmarkApplication) -> None:
         "",
         ("neutral", "Takaichi", 4),
     )
-    second = session.store.add_document(
+    second = claimmark.store.add_document(
         SECOND_TITLE,
         "Claimmark screenshot",
         SECOND_TEXT,
@@ -245,7 +246,7 @@ def stage_claims(claimmark: ClaimmarkApplication) -> None:
         "",
         ("unclear", "Analysts", None),
     )
-    session.libraryChanged.emit()
+    session.absorb(ChangeReport.of(documents=(second,)))
 
 
 def stage_versions(claimmark: ClaimmarkApplication) -> None:
@@ -260,11 +261,11 @@ def stage_versions(claimmark: ClaimmarkApplication) -> None:
         if before not in text:
             raise SystemExit(f"the sample article changed: {before[:40]!r} is not in it")
         text = text.replace(before, after)
-    new_id = session.store.add_document(old.title, old.source, text).id
-    report = carry_annotations(session.store, old.id, new_id, link=True)
+    new_id = claimmark.store.add_document(old.title, old.source, text).id
+    report = carry_annotations(claimmark.store, old.id, new_id, link=True)
     print(report.summary())
+    session.absorb(ChangeReport.of(documents=(old.id, new_id), annotations_of=(new_id,)))
     session.open_document(new_id)
-    session.libraryChanged.emit()
 
 
 def stage(claimmark: ClaimmarkApplication, output: Path, scene: str, look: str) -> None:
