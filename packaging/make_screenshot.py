@@ -264,7 +264,7 @@ def stage_versions(claimmark: ClaimmarkApplication) -> None:
     new_id = claimmark.store.add_document(old.title, old.source, text).id
     report = carry_annotations(claimmark.store, old.id, new_id, link=True)
     print(report.summary())
-    session.absorb(ChangeReport.of(documents=(old.id, new_id), annotations_of=(new_id,)))
+    session.absorb(report.changes)
     session.open_document(new_id)
 
 

@@ -14,7 +14,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.bylines import readable_date
-from desktop_app.core.change_report import ChangeReport
 from desktop_app.ui.shell.background import BackgroundTask
 
 if TYPE_CHECKING:
@@ -86,11 +85,7 @@ class VersionController(QObject):
 
     def _on_carried(self, report: CarryReport) -> None:
         self._finish()
-        self._session.absorb(
-            ChangeReport.of(
-                documents=(report.previous_id, report.new_id), annotations_of=(report.new_id,)
-            )
-        )
+        self._session.absorb(report.changes)
         self._window.show_status(report.summary())
         self.carried.emit(report)
 
