@@ -1,5 +1,6 @@
 """The reader paints on a viewport Python made (wrapping Qt's own cost 10-28 ms at start-up,
-see reading_surface._viewport_like_qts); it must be set up exactly as QTextBrowser sets up its own."""
+see reading_surface._viewport_like_qts); it must be set up exactly as QTextBrowser sets up
+its own."""
 
 from __future__ import annotations
 
