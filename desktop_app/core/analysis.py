@@ -155,29 +155,50 @@ def analyse(
     Annotations are placed on sentences by binary search (10,000 in about 50 ms).
     """
     codebook = sorted(tags, key=lambda tag: tag.position)
-    order = {tag.id: index for index, tag in enumerate(codebook)}
-    carried = _carried_tags(codebook, rollup)
-    annotation_totals = dict.fromkeys(order, 0)
-    sentence_totals = dict.fromkeys(order, 0)
-    pair_totals: dict[tuple[int, int], int] = {}
-    by_period: dict[str, dict[int, int]] = {}
-    sentence_count = annotation_count = tagged_sentences = 0
+    tally = _Tally(codebook, _carried_tags(codebook, rollup))
     paragraphs = ParagraphSentences()
-
     for document in documents:
+        tally.count_document(document, annotations.get(document.id, ()), paragraphs)
+    return tally.analysis(
+        documents[0].title if len(documents) == 1 else f"Library ({len(documents)} articles)",
+        len(documents),
+        rollup,
+    )
+
+
+class _Tally:
+    """The running counts of one `analyse` call, document by document."""
+
+    def __init__(self, codebook: list[TagRecord], carried: dict[int, tuple[int, ...]]) -> None:
+        self.codebook = codebook
+        self.order = {tag.id: index for index, tag in enumerate(codebook)}
+        self.carried = carried
+        self.annotation_totals = dict.fromkeys(self.order, 0)
+        self.sentence_totals = dict.fromkeys(self.order, 0)
+        self.pair_totals: dict[tuple[int, int], int] = {}
+        self.by_period: dict[str, dict[int, int]] = {}
+        self.sentence_count = self.annotation_count = self.tagged_sentences = 0
+
+    def count_document(
+        self,
+        document: AnalysedDocument,
+        annotations: Sequence[AnalysedAnnotation],
+        paragraphs: ParagraphSentences,
+    ) -> None:
+        """Add one document's sentences and ok annotations to the counts."""
         starts, ends = _starts_and_ends(document.text, paragraphs)
-        sentence_count += len(starts)
-        period = by_period.setdefault(
-            publication_month(document.published), dict.fromkeys(order, 0)
+        self.sentence_count += len(starts)
+        period = self.by_period.setdefault(
+            publication_month(document.published), dict.fromkeys(self.order, 0)
         )
         tags_on: dict[int, set[int]] = {}  # sentence number -> tags carried by touching ones
-        for annotation in annotations.get(document.id, ()):
+        for annotation in annotations:
             if annotation.anchor_status != ANCHOR_OK:
                 continue
-            annotation_count += 1
-            own = _union(carried.get(tag_id, ()) for tag_id in annotation.tag_ids)
+            self.annotation_count += 1
+            own = _union(self.carried.get(tag_id, ()) for tag_id in annotation.tag_ids)
             for tag_id in own:
-                annotation_totals[tag_id] += 1
+                self.annotation_totals[tag_id] += 1
                 period[tag_id] += 1
             # Touching sentences: those ending after the annotation starts and starting before
             # it ends; sentences are sorted and never overlap, so both bounds are bisections.
@@ -185,38 +206,46 @@ def analyse(
             last = bisect_left(starts, annotation.end)
             for number in range(first, last):
                 tags_on.setdefault(number, set()).update(own)
-        tagged_sentences += len(tags_on)
+        self._count_sentences(tags_on)
+
+    def _count_sentences(self, tags_on: dict[int, set[int]]) -> None:
+        """Count each touched sentence once per tag, and once per pair of its tags."""
+        self.tagged_sentences += len(tags_on)
         for found in tags_on.values():
             for tag_id in found:
-                sentence_totals[tag_id] += 1
-            for a, b in combinations(sorted(found, key=order.__getitem__), 2):
-                pair_totals[(a, b)] = pair_totals.get((a, b), 0) + 1
+                self.sentence_totals[tag_id] += 1
+            for a, b in combinations(sorted(found, key=self.order.__getitem__), 2):
+                self.pair_totals[(a, b)] = self.pair_totals.get((a, b), 0) + 1
 
-    per_tag = tuple(
-        TagStats(
-            tag_id=tag.id,
-            name=tag.name,
-            colour=tag.colour,
-            parent_id=tag.parent_id,
-            annotations=annotation_totals[tag.id],
-            sentences=sentence_totals[tag.id],
-            coverage=sentence_totals[tag.id] / sentence_count if sentence_count else 0.0,
+    def analysis(self, title: str, documents: int, rollup: bool) -> Analysis:
+        """The counts as an Analysis: tags in codebook order, pairs and months sorted."""
+        sentence_count = self.sentence_count
+        per_tag = tuple(
+            TagStats(
+                tag_id=tag.id,
+                name=tag.name,
+                colour=tag.colour,
+                parent_id=tag.parent_id,
+                annotations=self.annotation_totals[tag.id],
+                sentences=self.sentence_totals[tag.id],
+                coverage=self.sentence_totals[tag.id] / sentence_count if sentence_count else 0.0,
+            )
+            for tag in self.codebook
         )
-        for tag in codebook
-    )
-    pairs = sorted(pair_totals.items(), key=lambda item: (order[item[0][0]], order[item[0][1]]))
-    periods = sorted(by_period, key=lambda month: (month == UNDATED, month))
-    return Analysis(
-        title=documents[0].title if len(documents) == 1 else f"Library ({len(documents)} articles)",
-        documents=len(documents),
-        sentence_count=sentence_count,
-        annotation_count=annotation_count,
-        tagged_sentences=tagged_sentences,
-        per_tag=per_tag,
-        cooccurrence=tuple((a, b, count) for (a, b), count in pairs),
-        over_time=tuple((month, tuple(by_period[month].items())) for month in periods),
-        rollup=rollup,
-    )
+        order = self.order
+        pairs = sorted(self.pair_totals.items(), key=lambda kv: (order[kv[0][0]], order[kv[0][1]]))
+        periods = sorted(self.by_period, key=lambda month: (month == UNDATED, month))
+        return Analysis(
+            title=title,
+            documents=documents,
+            sentence_count=sentence_count,
+            annotation_count=self.annotation_count,
+            tagged_sentences=self.tagged_sentences,
+            per_tag=per_tag,
+            cooccurrence=tuple((a, b, count) for (a, b), count in pairs),
+            over_time=tuple((month, tuple(self.by_period[month].items())) for month in periods),
+            rollup=rollup,
+        )
 
 
 def publication_month(published: str) -> str:
