@@ -45,6 +45,12 @@ class FindBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("findBar")
+        self._init_widgets()
+        self._init_layout()
+        self._connect_signals()
+        self.hide()
+
+    def _init_widgets(self) -> None:
         self.field = FindLineEdit()
         self.field.setObjectName("findField")
         self.field.setPlaceholderText("Find in article")
@@ -52,22 +58,25 @@ class FindBar(QWidget):
         self.status = QLabel("")
         self.status.setObjectName("findStatus")
         self.status.setMinimumWidth(90)
-        close = QToolButton()
-        close.setText("✕")
-        close.setToolTip("Close (Escape)")
-        close.setAutoRaise(True)
+        self._close_button = QToolButton()
+        self._close_button.setText("✕")
+        self._close_button.setToolTip("Close (Escape)")
+        self._close_button.setAutoRaise(True)
+
+    def _init_layout(self) -> None:
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
         layout.addWidget(QLabel("Find:"))
         layout.addWidget(self.field, 1)
         layout.addWidget(self.status)
-        layout.addWidget(close)
+        layout.addWidget(self._close_button)
+
+    def _connect_signals(self) -> None:
         self.field.textChanged.connect(self.searchChanged)
         self.field.nextRequested.connect(self.nextRequested)
         self.field.previousRequested.connect(self.previousRequested)
         self.field.closeRequested.connect(self.close_bar)
-        close.clicked.connect(self.close_bar)
-        self.hide()
+        self._close_button.clicked.connect(self.close_bar)
 
     def open_bar(self) -> None:
         """Show the bar with its text selected, ready to type over."""

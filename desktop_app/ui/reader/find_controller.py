@@ -31,11 +31,14 @@ class FindController(QObject):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_PAUSE_MS)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
         self._debounce.timeout.connect(lambda: self._search(self._pending_query))
-        bar.searchChanged.connect(self.on_search_changed)
-        bar.nextRequested.connect(lambda: self.step(1))
-        bar.previousRequested.connect(lambda: self.step(-1))
-        bar.closed.connect(self.on_closed)
+        self._bar.searchChanged.connect(self.on_search_changed)
+        self._bar.nextRequested.connect(lambda: self.step(1))
+        self._bar.previousRequested.connect(lambda: self.step(-1))
+        self._bar.closed.connect(self.on_closed)
 
     def reset(self) -> None:
         """Forget the matches (another document was opened)."""
