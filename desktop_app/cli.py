@@ -40,19 +40,25 @@ def build_parser() -> argparse.ArgumentParser:
     """The parser of the headless commands."""
     parser = OneLineParser(prog="desktop-app", description=f"{APP_NAME} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    _add_import_command(commands)
+    _add_list_and_show_commands(commands)
+    _add_export_command(commands)
+    _add_stats_command(commands)
+    return parser
 
-    def add_db(command: argparse.ArgumentParser) -> None:
-        command.add_argument(
-            "--db", type=Path, help="library file (default: in your user data folder)"
-        )
 
+def _add_db(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--db", type=Path, help="library file (default: in your user data folder)")
+
+
+def _add_import_command(commands: argparse._SubParsersAction[OneLineParser]) -> None:
     import_command = commands.add_parser(
         "import",
         help="add articles (.html .md .txt .epub .docx .pdf) or annotations "
         "(.json W3C, .qdpx and .qdc REFI-QDA) to the library",
     )
     import_command.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    add_db(import_command)
+    _add_db(import_command)
     import_command.add_argument(
         "--document",
         type=int,
@@ -73,18 +79,23 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"refuse files larger than this (default {DEFAULT_SIZE_LIMIT_MB:g} MB)",
     )
 
-    list_command = commands.add_parser("list", help="list the documents in the library")
-    add_db(list_command)
 
+def _add_list_and_show_commands(
+    commands: argparse._SubParsersAction[OneLineParser],
+) -> None:
+    list_command = commands.add_parser("list", help="list the documents in the library")
+    _add_db(list_command)
     show_command = commands.add_parser("show", help="print a document's metadata and text")
     show_command.add_argument("document", type=int, metavar="ID")
-    add_db(show_command)
+    _add_db(show_command)
     show_command.add_argument(
         "--json", action="store_true", help="metadata and the exact text as one JSON object"
     )
 
+
+def _add_export_command(commands: argparse._SubParsersAction[OneLineParser]) -> None:
     export_command = commands.add_parser("export", help="export annotated notes")
-    add_db(export_command)
+    _add_db(export_command)
     export_command.add_argument("--format", choices=EXPORT_FORMATS, default="markdown")
     scope = export_command.add_mutually_exclusive_group()
     scope.add_argument("--document", type=int, metavar="ID", help="one article")
@@ -102,15 +113,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="file to write, - for standard output, or a folder for one file per article",
     )
 
+
+def _add_stats_command(commands: argparse._SubParsersAction[OneLineParser]) -> None:
     stats_command = commands.add_parser(
         "stats", help="print tag counts, co-occurrence and change over time"
     )
-    add_db(stats_command)
+    _add_db(stats_command)
     stats_command.add_argument(
         "--document", type=int, metavar="ID", help="one article (default: the whole library)"
     )
     stats_command.add_argument("--format", choices=("csv", "json"), default="csv")
-    return parser
 
 
 def run_command(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
